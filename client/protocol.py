@@ -1,0 +1,142 @@
+"""The shop protocol: what the console asks of any shop, whatever its kind.
+
+Screens and the app talk to this protocol only; `WooCommerceClient` implements it for
+WooCommerce's wc/v3 (and the reference shop, which speaks the same API). A second shop
+kind implements the same methods, so no screen knows which kind it talks to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from client.model import Coupon, Customer, Note, Order, Product, Refund
+
+
+@dataclass(frozen=True, slots=True)
+class OrderQuery:
+    """Filters for listing orders, named as in wc/v3's `GET /orders`."""
+
+    status: Sequence[str] = ()
+    search: str = ""
+    customer: int | None = None
+    product: int | None = None
+    include: Sequence[int] = ()
+    after: datetime | None = None
+    before: datetime | None = None
+    modified_after: datetime | None = None
+    modified_before: datetime | None = None
+    orderby: Literal["date", "id", "modified", "include"] = "date"
+    order: Literal["asc", "desc"] = "desc"
+    #: Fields to ask for (`_fields`); empty means the whole order.
+    fields: Sequence[str] = ()
+
+
+#: `_fields` for the queue: everything a queue row, its search and its colour need.
+LIST_FIELDS: tuple[str, ...] = (
+    "id",
+    "number",
+    "status",
+    "currency",
+    "date_created_gmt",
+    "date_modified_gmt",
+    "total",
+    "billing.first_name",
+    "billing.last_name",
+    "billing.email",
+    "billing.company",
+    "line_items.quantity",
+    "line_items.sku",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    orders: list[Order]
+    page: int
+    total: int | None
+    total_pages: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLineRequest:
+    """Refund `quantity` of order line `line_id` (a line item, shipping line or fee line)."""
+
+    line_id: int
+    quantity: int = 0
+    refund_total: Decimal = Decimal("0")
+    refund_tax: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    amount: Decimal
+    reason: str = ""
+    lines: Sequence[RefundLineRequest] = ()
+    api_refund: bool = False
+    restock: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    updated: list[Order]
+    #: (order id, error) for each update the shop refused.
+    errors: list[tuple[int, Exception]]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    kind: Literal["loaded", "created", "changed", "deleted"]
+    orders: list[Order] = field(default_factory=list)
+    deleted_ids: list[int] = field(default_factory=list)
+
+
+@runtime_checkable
+class ShopClient(Protocol):
+    """One shop. All methods raise `client.errors.ShopError` subclasses, never httpx's."""
+
+    name: str
+
+    async def aclose(self) -> None: ...
+
+    # Orders
+    def iter_orders(self, query: OrderQuery = ...) -> AsyncIterator[list[Order]]: ...
+    async def list_orders(self, query: OrderQuery = ..., *, page: int = 1,
+                          per_page: int = 100) -> OrderPage: ...
+    async def get_order(self, order_id: int) -> Order: ...
+    async def update_order(self, order_id: int, changes: dict[str, Any], *,
+                           if_match: str | None = None) -> Order: ...
+    async def set_status(self, order_id: int, status: str, *,
+                         if_match: str | None = None) -> Order: ...
+    async def delete_order(self, order_id: int, *, force: bool = False) -> Order: ...
+    async def batch_update_orders(self, updates: Sequence[dict[str, Any]]) -> BatchResult: ...
+    async def find_order_ids_by_sku(self, sku: str) -> list[int]: ...
+
+    # Notes
+    async def list_notes(self, order_id: int, *, type: str = "any") -> list[Note]: ...
+    async def add_note(self, order_id: int, note: str, *, customer_note: bool = False,
+                       idempotency_key: str | None = None) -> Note: ...
+    async def delete_note(self, order_id: int, note_id: int) -> None: ...
+
+    # Refunds
+    async def list_refunds(self, order_id: int) -> list[Refund]: ...
+    async def create_refund(self, order_id: int, request: RefundRequest, *,
+                            idempotency_key: str | None = None) -> Refund: ...
+
+    # Catalogue and people
+    async def list_products(self, *, sku: str = "", search: str = "",
+                            include: Sequence[int] = (), page: int = 1,
+                            per_page: int = 100) -> list[Product]: ...
+    async def get_product(self, product_id: int) -> Product: ...
+    async def update_product(self, product_id: int, changes: dict[str, Any]) -> Product: ...
+    async def list_customers(self, *, search: str = "", email: str = "", page: int = 1,
+                             per_page: int = 100) -> list[Customer]: ...
+    async def get_customer(self, customer_id: int) -> Customer: ...
+    async def create_coupon(self, data: dict[str, Any], *,
+                            idempotency_key: str | None = None) -> Coupon: ...
+    async def list_coupons(self, *, search: str = "", page: int = 1,
+                           per_page: int = 100) -> list[Coupon]: ...
