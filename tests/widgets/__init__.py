@@ -1,0 +1,1 @@
+"""Tests of the order queue widget, its model and status looks."""
