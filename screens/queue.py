@@ -1,0 +1,272 @@
+"""The order queue: every order, live, filterable, searchable, markable.
+
+This screen is a view over the App's `QueueModel`; it never fetches orders itself. The live
+feed upserts into the model and calls `feed_applied`, which keeps cursor, marks, filter and
+scroll where the user left them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import humanize
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from client.protocol import FeedEvent
+from tui.queue_model import UpsertResult
+from tui.render import format_money
+from tui.status_style import StatusStyles
+from tui.widgets.order_table import OrderTable
+
+#: Number keys filter by these statuses (0 shows all).
+FILTER_KEYS: dict[str, str] = {
+    "1": "pending",
+    "2": "processing",
+    "3": "on-hold",
+    "4": "completed",
+    "5": "cancelled",
+    "6": "refunded",
+    "7": "failed",
+}
+
+SORTS = ("date", "number", "total", "status")
+
+CONNECTION_MARKS = {
+    "connecting": ("◌ connecting", "yellow"),
+    "live": ("● live", "green"),
+    "reconnecting": ("◌ reconnecting", "yellow"),
+    "offline": ("✖ offline", "red"),
+}
+
+
+class QueueScreen(Screen[None]):
+    AUTO_FOCUS = "#orders"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="queue.search"),
+        Binding("escape", "clear", "Clear", show=False, id="queue.clear"),
+        Binding("s", "status", "Status", id="queue.status"),
+        Binding("u", "app.undo", "Undo", id="queue.undo"),
+        Binding("o", "sort", "Sort", id="queue.sort"),
+        Binding("O", "reverse", "Reverse", show=False, id="queue.reverse"),
+        *(
+            Binding(
+                key, f"filter('{status}')", f"Only {status}", show=False, id=f"queue.filter_{key}"
+            )
+            for key, status in FILTER_KEYS.items()
+        ),
+        Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
+        Binding("f", "pick_filter", "Filter", id="queue.filter"),
+        Binding("question_mark,f1", "app.help", "Help", id="queue.help"),
+        Binding("q", "app.quit", "Quit", id="queue.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._search_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="queue-header", classes="screen-title")
+        yield Input(placeholder="search number, customer, email or SKU…", id="search")
+        yield OrderTable(id="orders")
+        yield Static("", id="status-bar")
+        yield Footer()
+
+    @property
+    def table(self) -> OrderTable:
+        return self.query_one("#orders", OrderTable)
+
+    @property
+    def styles_for_status(self) -> StatusStyles:
+        return self.app.status_styles  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.set_model(self.app.queue, styles=self.styles_for_status)  # type: ignore[attr-defined]
+        table.loading = not self.app.loaded  # type: ignore[attr-defined]
+        table.focus()
+        self.app.connection_changed.subscribe(self, lambda _state: self._update_header())  # type: ignore[attr-defined]
+        self.set_interval(1.0, self._update_header)
+        self._update_header()
+        self._update_status_bar()
+
+    # ---- live updates -----------------------------------------------------------------
+
+    def feed_applied(self, event: FeedEvent, result: UpsertResult) -> None:
+        table = self.table
+        if event.kind == "loaded":
+            table.loading = False
+            table.refresh_view()
+            if self.focused is None:
+                table.focus()
+        else:
+            table.apply_update(result)
+            if event.kind == "created" and result.new_ids:
+                self._announce_new(result)
+        self._update_status_bar()
+        self._update_header()
+
+    def local_applied(self, result: UpsertResult) -> None:
+        self.table.apply_update(result, highlight=False)
+        self._update_status_bar()
+
+    def _announce_new(self, result: UpsertResult) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        new = [model.get(i) for i in result.new_ids]
+        new = [o for o in new if o is not None]
+        if len(new) == 1:
+            order = new[0]
+            text = (
+                f"#{order.number} · {order.customer_name} · "
+                f"{format_money(order.total, order.currency)}"
+            )
+            self.notify(text, title="New order")
+        elif new:
+            self.notify(f"{len(new)} new orders", title="New orders")
+        if new and self.app.config.bell:  # type: ignore[attr-defined]
+            self.app.bell()
+
+    # ---- header and status bar --------------------------------------------------------
+
+    def _update_header(self) -> None:
+        app = self.app
+        label, colour = CONNECTION_MARKS.get(app.connection, ("?", "white"))  # type: ignore[attr-defined]
+        text = Text()
+        text.append(app.shop_label, style="bold")  # type: ignore[attr-defined]
+        if app.demo:  # type: ignore[attr-defined]
+            text.append("  DEMO SHOP", style="bold reverse yellow")
+        text.append("   ")
+        text.append(label, style=colour)
+        if app.last_sync is not None:  # type: ignore[attr-defined]
+            ago = humanize.naturaltime(datetime.now(UTC) - app.last_sync)  # type: ignore[attr-defined]
+            text.append(f" · synced {ago}", style="dim")
+        self.query_one("#queue-header", Static).update(text)
+
+    def _update_status_bar(self) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        counts = model.counts_by_status()
+        styles = self.styles_for_status
+        text = Text()
+        shown = len(model.view)
+        text.append(f"{shown:,} of {len(model):,} ", style="bold")
+        for key, status in FILTER_KEYS.items():
+            style = styles[status]
+            active = status in model.status_filter
+            text.append(f" {key}:", style="dim")
+            text.append(
+                f"{style.symbol}{counts.get(status, 0):,}",
+                style=f"{'reverse ' if active else ''}{style.colour}",
+            )
+        others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
+        if others:
+            text.append(f"  other:{others:,}")
+        if model.search:
+            text.append(f"   search: {model.search!r}", style="bold")
+        marked = len(self.table.marked_ids)
+        if marked:
+            text.append(f"   {marked} marked", style="bold reverse")
+        text.append(f"   sort: {model.sort_key}{' ↓' if model.descending else ' ↑'}", style="dim")
+        self.query_one("#status-bar", Static).update(text)
+
+    # ---- search ---------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(0.08, lambda: self._apply_search(event.value))
+
+    def _apply_search(self, text: str) -> None:
+        self.app.queue.set_search(text)  # type: ignore[attr-defined]
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus or search.value:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            search.value = ""
+            self._apply_search("")
+            search.remove_class("-visible")
+            self.table.focus()
+        elif self.app.queue.status_filter:  # type: ignore[attr-defined]
+            self.action_filter("")
+        elif self.table.marked_ids:
+            self.table.clear_marks()
+            self._update_status_bar()
+
+    # ---- filter and sort --------------------------------------------------------------
+
+    def action_filter(self, status: str) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        wanted = frozenset({status}) if status else frozenset()
+        if wanted == model.status_filter:
+            wanted = frozenset()
+        model.set_status_filter(wanted)
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    def action_pick_filter(self) -> None:
+        from screens.status_filter import StatusFilterPicker
+
+        def chosen(statuses: frozenset[str] | None) -> None:
+            if statuses is None:
+                return
+            self.app.queue.set_status_filter(statuses)  # type: ignore[attr-defined]
+            self.table.refresh_view()
+            self._update_status_bar()
+
+        self.app.push_screen(
+            StatusFilterPicker(self.app.statuses(), self.app.queue.status_filter),  # type: ignore[attr-defined]
+            chosen,
+        )
+
+    def action_sort(self) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        next_key = SORTS[(SORTS.index(model.sort_key) + 1) % len(SORTS)]
+        model.set_sort(next_key, descending=next_key in ("date", "number", "total"))
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    def action_reverse(self) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        model.set_sort(model.sort_key, descending=not model.descending)
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    # ---- orders -----------------------------------------------------------------------
+
+    @on(OrderTable.Opened)
+    def _open(self, event: OrderTable.Opened) -> None:
+        from screens.order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(event.order_id))
+
+    @on(OrderTable.MarkChanged)
+    def _marks(self) -> None:
+        self._update_status_bar()
+
+    def action_status(self) -> None:
+        model = self.app.queue  # type: ignore[attr-defined]
+        marked = [model.get(i) for i in sorted(self.table.marked_ids)]
+        orders = [o for o in marked if o is not None]
+        if not orders:
+            current = self.table.cursor_order_id
+            order = model.get(current) if current is not None else None
+            orders = [order] if order is not None else []
+        self.app.pick_status(orders)  # type: ignore[attr-defined]

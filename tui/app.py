@@ -1,0 +1,333 @@
+"""The orderdesk Textual app: one shop, its live order queue, and the changes staff make.
+
+The App owns what outlives a screen: the shop client, the queue model fed by the live feed,
+status-change workers and the undo entry. Screens read the model and ask the App to act.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
+
+from client.errors import ShopError
+from client.feed import LiveFeed
+from client.model import Order
+from client.protocol import FeedEvent, ShopClient
+from tui.config import Config
+from tui.queue_model import QueueModel
+from tui.render import STATUS_LABELS, status_label
+from tui.status_style import StatusStyles
+from tui.status_changes import (
+    SHOP_EMAILS_ON,
+    Attribution,
+    ChangeOutcome,
+    StatusChanger,
+    UndoEntry,
+)
+
+ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
+
+
+class FeedArrived(Message):
+    def __init__(self, event: FeedEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+class ConnectionChanged(Message):
+    def __init__(self, state: ConnectionState) -> None:
+        super().__init__()
+        self.state = state
+
+
+class StatusApplied(Message):
+    def __init__(self, outcome: ChangeOutcome, previous: dict[int, Order], undoing: bool) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.previous = previous
+        self.undoing = undoing
+
+
+class OrderDeskApp(App[None]):
+    """The console on one shop."""
+
+    CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
+    TITLE = "orderdesk"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        shop: ShopClient,
+        *,
+        config: Config | None = None,
+        shop_label: str = "",
+        demo: bool = False,
+        feed: LiveFeed | None = None,
+    ) -> None:
+        super().__init__()
+        self.shop = shop
+        self.config = config or Config()
+        self.demo = demo
+        self.shop_label = shop_label or getattr(shop, "name", "shop")
+        self.queue = QueueModel()
+        self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
+        self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
+        self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
+        self.connection: ConnectionState = "connecting"
+        self.last_sync: datetime | None = None
+        self.loaded = False
+        self.undo_entry: UndoEntry | None = None
+        self.feed = feed or LiveFeed(shop, interval=self.config.poll_interval)
+        self.changer = StatusChanger(
+            shop,
+            label=self.status_label,
+            attribution=Attribution(self.config.staff, self.config.workstation)
+            if self.config.attribute_changes
+            else None,
+        )
+        if self.config.theme:
+            self.theme = self.config.theme
+
+    # ---- start and stop -------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from screens.queue import QueueScreen
+
+        self.title = f"orderdesk — {self.shop_label}" + (" (demo shop)" if self.demo else "")
+        self.push_screen(QueueScreen())
+        self.follow_feed()
+
+    async def on_unmount(self) -> None:
+        await self.shop.aclose()
+
+    # ---- the live feed --------------------------------------------------------------
+
+    @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
+    async def follow_feed(self) -> None:
+        previous_state = None
+        async for event in self.feed.events():
+            state = self.feed.state
+            if state != previous_state:
+                self.post_message(ConnectionChanged(state))
+                previous_state = state
+            self.post_message(FeedArrived(event))
+
+    def _feed_state_changed(self, state: ConnectionState) -> None:
+        self.post_message(ConnectionChanged(state))
+
+    @on(ConnectionChanged)
+    def _connection(self, message: ConnectionChanged) -> None:
+        if message.state != self.connection:
+            self.connection = message.state
+            self.connection_changed.publish(message.state)
+
+    @on(FeedArrived)
+    def _feed(self, message: FeedArrived) -> None:
+        event = message.event
+        self.last_sync = self.feed.last_sync or datetime.now(UTC)
+        if self.connection != "live":
+            self.connection = "live"
+            self.connection_changed.publish("live")
+        if event.kind == "deleted":
+            result = self.queue.remove(event.deleted_ids)
+            changed_ids = set(event.deleted_ids)
+        else:
+            result = self.queue.upsert(event.orders)
+            changed_ids = {o.id for o in event.orders}
+        if event.kind == "loaded":
+            self.loaded = True
+        self.orders_changed.publish(changed_ids)
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.feed_applied(event, result)
+
+    def _queue_screen(self):  # -> QueueScreen | None
+        from screens.queue import QueueScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                return screen
+        return None
+
+    # ---- statuses -------------------------------------------------------------------
+
+    def statuses(self) -> list[tuple[str, str]]:
+        """Core statuses and the custom ones from config, as (slug, label)."""
+        pairs = [
+            (slug, label)
+            for slug, label in STATUS_LABELS.items()
+            if slug not in ("trash", "checkout-draft")
+        ]
+        for slug, style in self.config.statuses.items():
+            label = style.label or slug
+            pairs = [(s, lbl) for s, lbl in pairs if s != slug] + [(slug, label)]
+        return pairs
+
+    def status_label(self, status: str) -> str:
+        custom = {slug: s.label for slug, s in self.config.statuses.items() if s.label}
+        return status_label(status, custom)
+
+    @work(group="status-pick", exit_on_error=False)
+    async def pick_status(self, orders: list[Order]) -> None:
+        """Choose a status for `orders`, confirm when it is risky, then apply it."""
+        from screens.confirm import ConfirmScreen
+        from screens.status_picker import StatusPicker
+
+        if not orders:
+            self.notify("No order selected.", severity="warning")
+            return
+        bulk = len(orders) > 1
+        title = (
+            f"Status for {len(orders)} marked orders" if bulk else f"Status for #{orders[0].number}"
+        )
+        choice = await self.push_screen_wait(
+            StatusPicker(
+                self.statuses(),
+                title=title,
+                current=None if bulk else orders[0].status,
+                notify=self.config.notify_customer_default,
+                shop_emails_on=SHOP_EMAILS_ON,
+            )
+        )
+        if choice is None:
+            return
+        targets = [o for o in orders if o.status != choice.status]
+        if not targets:
+            self.notify(f"Already {self.status_label(choice.status)}.")
+            return
+        label = self.status_label(choice.status)
+        if bulk or choice.status == "cancelled":
+            what = f"{len(targets)} orders" if bulk else f"order #{targets[0].number}"
+            notify_text = " The customer is notified." if choice.notify else ""
+            ok = await self.push_screen_wait(
+                ConfirmScreen(f"Set {what} to {label}?{notify_text}", title="Change status")
+            )
+            if not ok:
+                return
+        self.apply_status(targets, choice.status, notify=choice.notify)
+
+    def apply_status(
+        self, orders: list[Order], status: str, *, notify: bool, undoing: bool = False
+    ) -> Worker[None]:
+        """Show the new status at once, then confirm it with the shop (or roll back)."""
+        previous = {o.id: self.queue.get(o.id) or o for o in orders}
+        optimistic = [dataclasses.replace(previous[o.id], status=status) for o in orders]
+        self._apply_local(optimistic)
+        return self._send_status(orders, status, notify, previous, undoing)
+
+    @work(group="writes", exit_on_error=False, description="status change")
+    async def _send_status(
+        self,
+        orders: list[Order],
+        status: str,
+        notify: bool,
+        previous: dict[int, Order],
+        undoing: bool,
+    ) -> None:
+        outcome = await self.changer.apply(orders, status, notify=notify)
+        self.post_message(StatusApplied(outcome, previous, undoing))
+
+    @on(StatusApplied)
+    def _status_applied(self, message: StatusApplied) -> None:
+        outcome, previous = message.outcome, message.previous
+        label = self.status_label(outcome.new_status)
+        self._apply_local(outcome.confirmed)
+        if outcome.failed:
+            self._apply_local([previous[order.id] for order, _ in outcome.failed])
+            first_order, first_error = outcome.failed[0]
+            kept = self.status_label(previous[first_order.id].status)
+            more = f" (and {len(outcome.failed) - 1} more)" if len(outcome.failed) > 1 else ""
+            self.notify(
+                f"#{first_order.number} stays {kept}: {first_error}{more}",
+                title="Status not changed",
+                severity="error",
+                timeout=8,
+            )
+        if outcome.confirmed:
+            if message.undoing:
+                self.undo_entry = None
+                self.notify(f"Undone: {len(outcome.confirmed)} order(s) restored.")
+            else:
+                self.undo_entry = UndoEntry(
+                    previous={o.id: previous[o.id].status for o in outcome.confirmed},
+                    new_status=outcome.new_status,
+                    made_at=time.monotonic(),
+                )
+                what = (
+                    f"#{outcome.confirmed[0].number}"
+                    if len(outcome.confirmed) == 1
+                    else f"{len(outcome.confirmed)} orders"
+                )
+                self.notify(f"{what} → {label}. Press u to undo (10 s).", title="Status changed")
+        for warning in outcome.warnings:
+            self.notify(warning, severity="warning")
+
+    def _apply_local(self, orders: Iterable[Order]) -> None:
+        orders = list(orders)
+        if not orders:
+            return
+        result = self.queue.upsert(orders)
+        self.orders_changed.publish({o.id for o in orders})
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.local_applied(result)
+
+    def action_undo(self) -> None:
+        entry = self.undo_entry
+        if entry is None or entry.expired():
+            self.undo_entry = None
+            self.notify("Nothing to undo (undo works for 10 seconds).", severity="warning")
+            return
+        by_status: dict[str, list[Order]] = {}
+        for order_id, old_status in entry.previous.items():
+            order = self.queue.get(order_id)
+            if order is not None:
+                by_status.setdefault(old_status, []).append(order)
+        self.undo_entry = None
+        for old_status, orders in by_status.items():
+            self.apply_status(orders, old_status, notify=False, undoing=True)
+
+    # ---- help, palette, errors ------------------------------------------------------
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys", "Every key of this screen", self.action_help)
+        yield SystemCommand("Undo last status change", "Within 10 seconds", self.action_undo)
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.description and binding.action and active.node is screen:
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    f"Same as pressing {key}",
+                    lambda action=binding.action: self.run_action(action, screen),
+                )
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's unexpected error becomes a message, never a traceback."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = str(error) if isinstance(error, ShopError) else f"{type(error).__name__}: {error}"
+        self.notify(message, title="Something went wrong", severity="error", timeout=10)

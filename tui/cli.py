@@ -1,0 +1,60 @@
+"""The `orderdesk` command: the console by default, `orderdesk shop …` for the reference shop.
+
+Heavy imports (Textual, the shop server) happen inside the branch that needs them, so
+`orderdesk shop seed` does not pay for the UI and the console does not pay for argparse
+help of commands it won't run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orderdesk",
+        description="A keyboard-driven terminal console for a shop's orders. "
+        "With no shop given it opens the embedded demo shop.",
+    )
+    target = parser.add_argument_group("shop to open")
+    target.add_argument("--url", help="base URL of a WooCommerce-compatible shop")
+    target.add_argument("--key", help="API consumer key (ck_…)")
+    target.add_argument("--secret", help="API consumer secret (cs_…)")
+    target.add_argument("--shop", metavar="NAME", help="a profile from config.toml")
+    target.add_argument(
+        "--auth",
+        choices=("auto", "basic", "query", "oauth"),
+        default=None,
+        help="how to authenticate (default: Basic over HTTPS or loopback, else OAuth 1.0a)",
+    )
+    parser.add_argument("--poll", type=float, metavar="SECONDS", help="live feed interval")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from shop.cli import add_shop_commands
+
+    add_shop_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is not None:
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.parse_args([args.command, "--help"])
+            return 2
+        return int(handler(args) or 0)
+    from tui.launch import LaunchError, run_console
+
+    try:
+        return run_console(args)
+    except LaunchError as error:
+        print(f"orderdesk: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

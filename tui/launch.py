@@ -1,0 +1,108 @@
+"""From command-line arguments to a running console: which shop, which credentials.
+
+Kept apart from the CLI parser so tests can build the same app the command builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui import paths
+from tui.config import MIN_POLL_INTERVAL, Config, ConfigError, load_config, resolve_secret
+
+#: Config spells the OAuth mode `oauth1`; the client calls it `oauth`.
+AUTH_NAMES = {"oauth1": "oauth"}
+
+
+class LaunchError(Exception):
+    """The console cannot start: bad flags, bad config, a profile that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    label: str
+    url: str
+    key: str
+    secret: str
+    auth: str = "auto"
+    verify: bool | str = True
+    demo: bool = False
+
+
+def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
+    """The shop the flags or config name; None means the embedded demo shop."""
+    if args.url or args.key or args.secret:
+        missing = [f"--{n}" for n in ("url", "key", "secret") if not getattr(args, n)]
+        if missing:
+            raise LaunchError(
+                f"--url, --key and --secret go together; missing {', '.join(missing)}"
+            )
+        return Target(
+            label=args.url, url=args.url, key=args.key, secret=args.secret, auth=args.auth or "auto"
+        )
+    if args.shop or config.default_shop:
+        name = args.shop or config.default_shop
+        profile = config.shop_profile(name)
+        if profile is None:
+            known = ", ".join(sorted(config.shops)) or "none configured"
+            raise LaunchError(f"no shop profile named {name!r} (known: {known})")
+        try:
+            secret = resolve_secret(profile)
+        except ConfigError as error:
+            raise LaunchError(str(error)) from None
+        return Target(
+            label=name,
+            url=profile.url,
+            key=profile.key,
+            secret=secret,
+            auth=args.auth or AUTH_NAMES.get(profile.auth, profile.auth),
+            verify=profile.verify,
+        )
+    return None
+
+
+def run_console(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(Path(args.config) if args.config else None)
+    except ConfigError as error:
+        raise LaunchError(str(error)) from None
+    if args.poll is not None:
+        if args.poll < MIN_POLL_INTERVAL:
+            raise LaunchError(f"--poll must be at least {MIN_POLL_INTERVAL} seconds")
+        config = dataclasses.replace(config, poll_interval=args.poll)
+    target = choose_target(args, config)
+    demo = None
+    if target is None:
+        from tui.embedded import start_demo_shop
+
+        demo = start_demo_shop(paths.data_dir())
+        target = Target(
+            label="demo shop", url=demo.url, key=demo.key, secret=demo.secret, demo=True
+        )
+    try:
+        app = build_app(target, config)
+        for warning in config.warnings:
+            app.call_later(app.notify, warning, severity="warning", timeout=10)
+        app.run()
+    finally:
+        if demo is not None:
+            demo.stop()
+    return 0
+
+
+def build_app(target: Target, config: Config):  # -> OrderDeskApp
+    from client.woocommerce import WooCommerceClient
+    from tui.app import OrderDeskApp
+
+    client = WooCommerceClient(
+        target.url,
+        target.key,
+        target.secret,
+        name=target.label,
+        auth=target.auth,  # type: ignore[arg-type]
+        verify=target.verify,
+    )
+    return OrderDeskApp(client, config=config, shop_label=target.label, demo=target.demo)
