@@ -177,6 +177,11 @@ class OrderDetailScreen(Screen[None]):
         Binding("escape,backspace", "back", "Back", id="detail.back"),
         Binding("s", "status", "Status", id="detail.status"),
         Binding("u", "app.undo", "Undo", id="detail.undo"),
+        Binding("m", "messages", "Messages", id="detail.messages"),
+        Binding("r", "refund", "Refund", id="detail.refund"),
+        Binding("R", "receive_return", "Return", show=False, id="detail.return"),
+        Binding("p", "print_slip", "Print slip", id="detail.print"),
+        Binding("c", "pack", "Pack", show=False, id="detail.pack"),
         Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="detail.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="detail.up"),
@@ -262,6 +267,21 @@ class OrderDetailScreen(Screen[None]):
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#detail-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_messages(self) -> None:
+        self.app.open_messages(self.order_id)  # type: ignore[attr-defined]
+
+    def action_refund(self) -> None:
+        self.app.open_refund(self.order_id)  # type: ignore[attr-defined]
+
+    def action_receive_return(self) -> None:
+        self.app.open_return(self.order_id)  # type: ignore[attr-defined]
+
+    def action_print_slip(self) -> None:
+        self.app.print_documents("packing_slip", [self.order_id])  # type: ignore[attr-defined]
+
+    def action_pack(self) -> None:
+        self.app.open_pack(self.order_id)  # type: ignore[attr-defined]
 
     def action_status(self) -> None:
         if self.details is None:

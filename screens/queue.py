@@ -62,6 +62,12 @@ class QueueScreen(Screen[None]):
         ),
         Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
         Binding("f", "pick_filter", "Filter", id="queue.filter"),
+        Binding("m", "messages", "Messages", id="queue.messages"),
+        Binding("r", "refund", "Refund", show=False, id="queue.refund"),
+        Binding("R", "receive_return", "Return", show=False, id="queue.return"),
+        Binding("p", "print_slip", "Print slip", show=False, id="queue.print"),
+        Binding("P", "pick_list", "Pick list", show=False, id="queue.pick_list"),
+        Binding("x", "export", "Export CSV", show=False, id="queue.export"),
         Binding("question_mark,f1", "app.help", "Help", id="queue.help"),
         Binding("q", "app.quit", "Quit", id="queue.quit"),
     ]
@@ -253,9 +259,45 @@ class QueueScreen(Screen[None]):
 
     @on(OrderTable.Opened)
     def _open(self, event: OrderTable.Opened) -> None:
-        from screens.order_detail import OrderDetailScreen
+        self.app.open_order(event.order_id)  # type: ignore[attr-defined]
 
-        self.app.push_screen(OrderDetailScreen(event.order_id))
+    def _cursor_order_id(self) -> int | None:
+        order_id = self.table.cursor_order_id
+        if order_id is None:
+            self.notify("No order under the cursor.", severity="warning")
+        return order_id
+
+    def _marked_or_view(self) -> list[int]:
+        """Marked orders, else every order the current filter and search show."""
+        if self.table.marked_ids:
+            return [i for i in self.app.queue.view if i in self.table.marked_ids]  # type: ignore[attr-defined]
+        return list(self.app.queue.view)  # type: ignore[attr-defined]
+
+    def action_messages(self) -> None:
+        if (order_id := self._cursor_order_id()) is not None:
+            self.app.open_messages(order_id)  # type: ignore[attr-defined]
+
+    def action_refund(self) -> None:
+        if (order_id := self._cursor_order_id()) is not None:
+            self.app.open_refund(order_id)  # type: ignore[attr-defined]
+
+    def action_receive_return(self) -> None:
+        if (order_id := self._cursor_order_id()) is not None:
+            self.app.open_return(order_id)  # type: ignore[attr-defined]
+
+    def action_print_slip(self) -> None:
+        if (order_id := self._cursor_order_id()) is not None:
+            self.app.print_documents("packing_slip", [order_id])  # type: ignore[attr-defined]
+
+    def action_pick_list(self) -> None:
+        from screens.pick_list import PickListScreen
+
+        self.app.push_screen(PickListScreen(self._marked_or_view()))
+
+    def action_export(self) -> None:
+        from screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self._marked_or_view()))
 
     @on(OrderTable.MarkChanged)
     def _marks(self) -> None:

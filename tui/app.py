@@ -28,7 +28,6 @@ from client.protocol import FeedEvent, ShopClient
 from tui.config import Config
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
-from tui.status_style import StatusStyles
 from tui.status_changes import (
     SHOP_EMAILS_ON,
     Attribution,
@@ -36,6 +35,7 @@ from tui.status_changes import (
     StatusChanger,
     UndoEntry,
 )
+from tui.status_style import StatusStyles
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
@@ -68,6 +68,7 @@ class OrderDeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("f2,colon", "scan", "Scan", id="app.scan"),
     ]
 
     def __init__(
@@ -302,6 +303,62 @@ class OrderDeskApp(App[None]):
         for old_status, orders in by_status.items():
             self.apply_status(orders, old_status, notify=False, undoing=True)
 
+    # ---- other screens on one order ---------------------------------------------------
+    # Screens are imported when opened: start-up only pays for the queue.
+
+    def open_order(self, order_id: int) -> None:
+        from screens.order_detail import OrderDetailScreen
+
+        self.push_screen(OrderDetailScreen(order_id))
+
+    def open_messages(self, order_id: int) -> None:
+        from screens.messages import MessagesScreen
+
+        self.push_screen(MessagesScreen(order_id))
+
+    def open_refund(self, order_id: int) -> None:
+        from screens.refund import RefundScreen
+
+        self.push_screen(RefundScreen(order_id))
+
+    def open_return(self, order_id: int) -> None:
+        from screens.returns import ReturnScreen
+
+        self.push_screen(ReturnScreen(order_id))
+
+    def open_pack(self, order_id: int) -> None:
+        from screens.pack import PackScreen
+
+        self.push_screen(PackScreen(order_id))
+
+    def print_documents(self, kind: str, order_ids: list[int]) -> None:
+        """Make `kind` ("packing_slip", "invoice", "receipt", "pick_list") and print or save it."""
+        self._print_worker(kind, order_ids)
+
+    @work(group="print", exit_on_error=False, description="print documents")
+    async def _print_worker(self, kind: str, order_ids: list[int]) -> None:
+        from tui.print_jobs import produce_and_print
+
+        self.notify(f"Preparing {kind.replace('_', ' ')}…", timeout=2)
+        result = await produce_and_print(self.shop, self.config, kind, order_ids)
+        self.notify(
+            result.message,
+            title="Printed" if result.printed else ("Saved" if result.ok else "Not printed"),
+            severity="information" if result.ok else "error",
+            timeout=8,
+        )
+
+    def action_scan(self) -> None:
+        from screens.scan import ScanScreen
+
+        if not isinstance(self.screen, ScanScreen):
+            self.push_screen(ScanScreen())
+
+    def action_message_manager(self) -> None:
+        from screens.message_manager import MessageManagerScreen
+
+        self.push_screen(MessageManagerScreen())
+
     # ---- help, palette, errors ------------------------------------------------------
 
     def action_help(self) -> None:
@@ -314,6 +371,10 @@ class OrderDeskApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: keys", "Every key of this screen", self.action_help)
         yield SystemCommand("Undo last status change", "Within 10 seconds", self.action_undo)
+        yield SystemCommand("Scan", "Scan an order number to open it (F2)", self.action_scan)
+        yield SystemCommand(
+            "Predefined messages", "List, add, edit, rename, delete", self.action_message_manager
+        )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
