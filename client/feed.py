@@ -125,8 +125,17 @@ class LiveFeed:
         """Load, then poll forever. Never raises `Unavailable`; other ShopErrors (a revoked
         key, an answer that does not fit the model) end the stream."""
         while True:
-            for event in await self.tick():
-                yield event
+            if self._loaded:
+                for event in await self.tick():
+                    yield event
+            else:
+                try:
+                    async for event in self._load_pages():
+                        yield event
+                except Unavailable as exc:
+                    self._failed(exc)
+                else:
+                    self._succeeded()
             await self._sleep(self.next_delay())
 
     def next_delay(self) -> float:
@@ -172,10 +181,27 @@ class LiveFeed:
 
     async def _load(self) -> list[Order]:
         orders = await self._all(self._query(fields=self.fields))
+        self._loaded_with(orders)
+        return orders
+
+    async def _load_pages(self) -> AsyncIterator[FeedEvent]:
+        """The first load, one "loaded" event per page (newest first), then a final one.
+
+        Why: at 100,000 orders the whole load takes seconds; the newest page is what a
+        packer needs first. A failure midway restarts the load; pages already shown are
+        simply upserted again.
+        """
+        orders: list[Order] = []
+        async for page in self.client.iter_orders(self._query(fields=self.fields)):
+            orders.extend(page)
+            yield FeedEvent("loaded", orders=page, complete=False)
+        self._loaded_with(orders)
+        yield FeedEvent("loaded", orders=[], complete=True)
+
+    def _loaded_with(self, orders: list[Order]) -> None:
         self._known = {o.id: o for o in orders if self._in_view(o)}
         self._advance(orders)
         self._loaded = True
-        return orders
 
     async def _poll(self) -> list[FeedEvent]:
         if self.mode == "incremental":

@@ -90,9 +90,14 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
+    """What the live feed saw. The first load arrives as "loaded" events page by page, so a
+    console can show the newest orders before the oldest have arrived; the last one has
+    `complete=True`."""
+
     kind: Literal["loaded", "created", "changed", "deleted"]
     orders: list[Order] = field(default_factory=list)
     deleted_ids: list[int] = field(default_factory=list)
+    complete: bool = True
 
 
 @runtime_checkable

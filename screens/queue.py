@@ -148,8 +148,9 @@ class QueueScreen(Screen[None]):
             text.append("  DEMO SHOP", style="bold reverse yellow")
         text.append("   ")
         text.append(label, style=colour)
-        if app.last_sync is not None:  # type: ignore[attr-defined]
-            ago = humanize.naturaltime(datetime.now(UTC) - app.last_sync)  # type: ignore[attr-defined]
+        last_sync = app.feed.last_sync  # type: ignore[attr-defined]
+        if last_sync is not None:
+            ago = humanize.naturaltime(datetime.now(UTC) - last_sync)
             text.append(f" · synced {ago}", style="dim")
         self.query_one("#queue-header", Static).update(text)
 
@@ -160,6 +161,8 @@ class QueueScreen(Screen[None]):
         text = Text()
         shown = len(model.view)
         text.append(f"{shown:,} of {len(model):,} ", style="bold")
+        if not self.app.loaded:  # type: ignore[attr-defined]
+            text.append("loading… ", style="bold reverse")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -90,10 +89,13 @@ class OrderDeskApp(App[None]):
         self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
         self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
         self.connection: ConnectionState = "connecting"
-        self.last_sync: datetime | None = None
         self.loaded = False
+        self._pending_load: list[Order] = []
+        self._pending_flush = False
         self.undo_entry: UndoEntry | None = None
-        self.feed = feed or LiveFeed(shop, interval=self.config.poll_interval)
+        self.feed = feed or LiveFeed(
+            shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
+        )
         self.changer = StatusChanger(
             shop,
             label=self.status_label,
@@ -120,15 +122,11 @@ class OrderDeskApp(App[None]):
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
-        previous_state = None
         async for event in self.feed.events():
-            state = self.feed.state
-            if state != previous_state:
-                self.post_message(ConnectionChanged(state))
-                previous_state = state
             self.post_message(FeedArrived(event))
 
     def _feed_state_changed(self, state: ConnectionState) -> None:
+        """Called by the feed (on this loop) whenever it goes live, reconnecting or offline."""
         self.post_message(ConnectionChanged(state))
 
     @on(ConnectionChanged)
@@ -140,22 +138,42 @@ class OrderDeskApp(App[None]):
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
         event = message.event
-        self.last_sync = self.feed.last_sync or datetime.now(UTC)
-        if self.connection != "live":
-            self.connection = "live"
-            self.connection_changed.publish("live")
+        if event.kind == "loaded":
+            self._loading_pages(event)
+            return
         if event.kind == "deleted":
             result = self.queue.remove(event.deleted_ids)
             changed_ids = set(event.deleted_ids)
         else:
             result = self.queue.upsert(event.orders)
             changed_ids = {o.id for o in event.orders}
-        if event.kind == "loaded":
-            self.loaded = True
         self.orders_changed.publish(changed_ids)
         screen = self._queue_screen()
         if screen is not None:
             screen.feed_applied(event, result)
+
+    def _loading_pages(self, event: FeedEvent) -> None:
+        """Show the first page at once; batch the rest so 1,000 pages are not 1,000 redraws."""
+        self._pending_load.extend(event.orders)
+        first_page = self.queue.total == 0 and not self._pending_flush
+        if event.complete or first_page:
+            self._flush_load(complete=event.complete)
+        elif not self._pending_flush:
+            self._pending_flush = True
+            self.set_timer(0.25, lambda: self._flush_load(complete=False))
+
+    def _flush_load(self, *, complete: bool) -> None:
+        self._pending_flush = False
+        batch, self._pending_load = self._pending_load, []
+        if complete:
+            self.loaded = True
+        if not batch and not complete:
+            return
+        result = self.queue.upsert(batch)
+        self.orders_changed.publish({o.id for o in batch})
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.feed_applied(FeedEvent("loaded", orders=batch, complete=complete), result)
 
     def _queue_screen(self):  # -> QueueScreen | None
         from screens.queue import QueueScreen

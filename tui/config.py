@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomli_w
 
 from tui import paths
-from tui.documents.identity import ShopIdentity
+from tui.shop_identity import ShopIdentity
 from tui.status_style import StatusStyleError, StatusStyles
 
 #: Document kinds that can be sent to a named printer (``[printers]``).

@@ -251,3 +251,22 @@ async def test_read_only_key_still_shows_orders(make_app, db_path):
         await _loaded(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert len(app.queue) == SEEDED_ORDERS
+
+
+async def test_connection_indicator_follows_the_shop(make_app, shop):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(pilot)
+        await wait_until(pilot, lambda: "● live" in screen_text(pilot), what="live")
+        assert "synced" in screen_text(pilot)
+        shop.stop()
+        await wait_until(
+            pilot,
+            lambda: app.connection in ("reconnecting", "offline"),
+            timeout=15,
+            what="the console to notice the shop is gone",
+        )
+        await pilot.pause(1.1)
+        assert "reconnecting" in screen_text(pilot) or "offline" in screen_text(pilot)
+        # The queue stays readable while the shop is away.
+        assert len(app.queue) == SEEDED_ORDERS
