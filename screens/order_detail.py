@@ -32,6 +32,7 @@ from tui.render import (
     status_label,
     timeline,
 )
+from tui.status_style import StatusStyles
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +64,15 @@ def total_weight(order: Order, products: dict[int, Product]) -> Decimal | None:
     return sum((w * q for w, q in weights if w is not None), Decimal("0"))
 
 
-def render_summary(details: OrderDetails) -> Text:
+def render_summary(details: OrderDetails, styles: StatusStyles) -> Text:
     order = details.order
     text = Text()
     text.append(f"#{order.number}  ", style="bold")
-    text.append(f" {status_label(order.status)} ", style=f"bold reverse {status_class(order)}")
+    look = styles[order.status]
+    text.append(
+        f" {look.symbol} {status_label(order.status)} ",
+        style=f"bold {look.text_colour} on {look.colour}",
+    )
     text.append(f"  created {local_time(order.date_created)} ({age(order.date_created)})")
     text.append(f"  · modified {age(order.date_modified)}\n")
     text.append("Customer  ", style="bold")
@@ -89,18 +94,6 @@ def render_summary(details: OrderDetails) -> Text:
     if weight is not None:
         text.append(f" · weight {weight.normalize():f} kg")
     return text
-
-
-def status_class(order: Order) -> str:
-    return {
-        "pending": "yellow",
-        "processing": "green",
-        "on-hold": "magenta",
-        "completed": "blue",
-        "cancelled": "red",
-        "refunded": "cyan",
-        "failed": "bright_red",
-    }.get(order.status, "white")
 
 
 def render_address(title: str, order: Order, which: str) -> Group:
@@ -248,7 +241,9 @@ class OrderDetailScreen(Screen[None]):
             f"Order #{order.number} · {order.customer_name} · "
             f"{format_money(order.total, order.currency)}"
         )
-        self.query_one("#detail-summary", Static).update(render_summary(details))
+        self.query_one("#detail-summary", Static).update(
+            render_summary(details, self.app.status_styles)  # type: ignore[attr-defined]
+        )
         self.query_one("#detail-billing", Static).update(
             render_address("Billing", order, "billing")
         )

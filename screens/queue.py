@@ -145,7 +145,8 @@ class QueueScreen(Screen[None]):
         text = Text()
         text.append(app.shop_label, style="bold")  # type: ignore[attr-defined]
         if app.demo:  # type: ignore[attr-defined]
-            text.append("  DEMO SHOP", style="bold reverse yellow")
+            text.append("  ")
+            text.append(" DEMO SHOP ", style="bold reverse yellow")
         text.append("   ")
         text.append(label, style=colour)
         last_sync = app.feed.last_sync  # type: ignore[attr-defined]
@@ -166,9 +167,9 @@ class QueueScreen(Screen[None]):
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
-            text.append(f" {key}:", style="dim")
+            text.append(f"  {key} ", style="dim")
             text.append(
-                f"{style.symbol}{counts.get(status, 0):,}",
+                f"{style.symbol} {counts.get(status, 0):,}",
                 style=f"{'reverse ' if active else ''}{style.colour}",
             )
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())

@@ -111,7 +111,7 @@ class OrderDeskApp(App[None]):
     def on_mount(self) -> None:
         from screens.queue import QueueScreen
 
-        self.title = f"orderdesk — {self.shop_label}" + (" (demo shop)" if self.demo else "")
+        self.title = f"orderdesk — {self.shop_label}"
         self.push_screen(QueueScreen())
         self.follow_feed()
 
