@@ -270,3 +270,26 @@ async def test_connection_indicator_follows_the_shop(make_app, shop):
         assert "reconnecting" in screen_text(pilot) or "offline" in screen_text(pilot)
         # The queue stays readable while the shop is away.
         assert len(app.queue) == SEEDED_ORDERS
+
+
+async def test_help_lists_the_screens_keys_and_the_palette_runs_actions(make_app):
+    from screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(pilot)
+        for description in ("Search", "Status", "Undo", "Mark", "Open", "Sort"):
+            assert description in text.split("Key", 1)[1]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        # Every queue action is in the command palette too: run "Sort" from it.
+        before = app.queue.sort_key
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"Sort (o)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.queue.sort_key != before, what="sort from palette")
