@@ -71,6 +71,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--key", default=None, help="API consumer key to install (ck_…)")
     serve.add_argument("--secret", default=None, help="its consumer secret (cs_…)")
     serve.add_argument(
+        "--watch-stdin",
+        action="store_true",
+        help="stop when standard input closes (how the console runs its embedded shop: "
+        "the shop never outlives the console, even if the console is killed)",
+    )
+    serve.add_argument(
         "--allow-remote",
         action="store_true",
         help="listen on a non-loopback address (see the warning)",
@@ -117,6 +123,21 @@ def _has_orders(db: Path) -> bool:
         conn.close()
 
 
+def _stop_when_stdin_closes() -> None:
+    """Ask uvicorn for a graceful stop (as Ctrl-C does) once our stdin reaches EOF."""
+    import os
+    import signal
+    import threading
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(4096):
+                pass
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from shop.server import bind, serve_forever
 
@@ -158,6 +179,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  consumer key:    {key}")
     print(f"  consumer secret: {secret}")
     print("Press Ctrl-C to stop.", flush=True)
+    if args.watch_stdin:
+        _stop_when_stdin_closes()
     # uvicorn re-raises Ctrl-C once it has shut down cleanly.
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(db, sock)

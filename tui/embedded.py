@@ -1,7 +1,12 @@
-"""The embedded demo shop: the reference shop run in a background thread on loopback.
+"""The embedded demo shop: the reference shop run as a child process on loopback.
 
 Why a real server and not an in-process transport: the console then talks to the demo
 exactly as it talks to a real store (HTTP, auth, paging), so the demo proves the real path.
+Why a child process and not a thread: the shop's SQLite and JSON work then runs on the
+second core instead of competing with the UI for the GIL, and it starts while the console
+is still importing Textual. The child stops when its stdin closes, so it never outlives
+the console, even one that is killed.
+
 The database lives in the user data directory and is seeded once, on first run.
 """
 
@@ -9,50 +14,105 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import re
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEMO_ORDERS = 2_000
 DB_NAME = "demo-shop.sqlite3"
 KEYS_NAME = "demo-shop.keys.json"
+LOG_NAME = "demo-shop.log"
+_READY = re.compile(r"reference shop on (http://\S+)")
 
 
-@dataclass(frozen=True, slots=True)
+class DemoShopError(RuntimeError):
+    """The demo shop could not start; the message says why (from its log)."""
+
+
+@dataclass(slots=True)
 class DemoShop:
-    url: str
+    process: subprocess.Popen[bytes]
+    db_path: Path
+    log_path: Path
     key: str
     secret: str
-    db_path: Path
-    running: object  # shop.server.RunningShop; typed loosely so tui does not import shop eagerly
+    url: str = ""
+    first_run: bool = False
+    _log: object = field(default=None, repr=False)
 
-    def stop(self) -> None:
-        self.running.stop()  # type: ignore[attr-defined]
+    def wait_ready(self, timeout: float = 120.0) -> str:
+        """Block until the shop listens (first run: after seeding); return its base URL."""
+        deadline = time.monotonic() + timeout
+        while not self.url:
+            text = self.log_path.read_text(errors="replace")
+            found = _READY.search(text)
+            if found:
+                self.url = found.group(1)
+                break
+            if self.process.poll() is not None:
+                raise DemoShopError(
+                    f"the demo shop stopped while starting (see {self.log_path}):\n"
+                    + text.strip()[-1500:]
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise DemoShopError(f"the demo shop did not start within {timeout:.0f} s")
+            time.sleep(0.01)
+        return self.url
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the child's stdin (its cue to stop cleanly); kill it if it lingers."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout)
+        if self._log is not None:
+            self._log.close()  # type: ignore[attr-defined]
 
 
-def prepare_demo_db(data_dir: Path, *, orders: int = DEMO_ORDERS) -> tuple[Path, str, str]:
-    """Create and seed the demo database on first run; return its path and API key pair."""
-    from shop import db, keys, seed
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db_path = data_dir / DB_NAME
-    keys_path = data_dir / KEYS_NAME
-    if not db_path.exists() or not keys_path.exists():
-        for stale in (db_path, keys_path):
-            stale.unlink(missing_ok=True)
-        db.init_db(db_path)
-        seed.seed(db_path, orders)
-        key, secret = keys.create_key(db_path, "read_write", description="orderdesk console")
-        fd = os.open(keys_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"key": key, "secret": secret}, handle)
-    stored = json.loads(keys_path.read_text())
-    return db_path, stored["key"], stored["secret"]
+def demo_keys(data_dir: Path) -> tuple[str, str]:
+    """The demo shop's API key pair, made once and kept (mode 0600) beside its database."""
+    path = data_dir / KEYS_NAME
+    if path.exists():
+        stored = json.loads(path.read_text())
+        return stored["key"], stored["secret"]
+    key, secret = f"ck_{secrets.token_hex(20)}", f"cs_{secrets.token_hex(20)}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"key": key, "secret": secret}, handle)
+    return key, secret
 
 
 def start_demo_shop(data_dir: Path, *, orders: int = DEMO_ORDERS) -> DemoShop:
-    """Seed if needed, then serve the demo shop on a free loopback port."""
-    from shop.server import start_in_thread
-
-    db_path, key, secret = prepare_demo_db(data_dir, orders=orders)
-    running = start_in_thread(db_path, host="127.0.0.1", port=0)
-    return DemoShop(url=running.url, key=key, secret=secret, db_path=db_path, running=running)
+    """Launch the demo shop and return at once; call `wait_ready()` for its URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_path = data_dir / DB_NAME
+    log_path = data_dir / LOG_NAME
+    key, secret = demo_keys(data_dir)
+    first_run = not db_path.exists()
+    # The log holds the key pair the shop prints: private to the user, like the key file.
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+    command = [
+        sys.executable, "-m", "shop", "serve",
+        "--db", str(db_path), "--host", "127.0.0.1", "--port", "0",
+        "--seed", str(orders), "--key", key, "--secret", secret, "--watch-stdin",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, close_fds=True
+    )
+    return DemoShop(
+        process=process,
+        db_path=db_path,
+        log_path=log_path,
+        key=key,
+        secret=secret,
+        first_run=first_run,
+        _log=log,
+    )

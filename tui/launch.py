@@ -76,13 +76,22 @@ def run_console(args: argparse.Namespace) -> int:
     target = choose_target(args, config)
     demo = None
     if target is None:
-        from tui.embedded import start_demo_shop
+        from tui.embedded import DemoShopError, start_demo_shop
 
+        # Launched before the UI is imported, so both start at the same time.
         demo = start_demo_shop(paths.data_dir())
-        target = Target(
-            label="demo shop", url=demo.url, key=demo.key, secret=demo.secret, demo=True
-        )
+        if demo.first_run:
+            print("Preparing the demo shop (first run: seeding 2,000 orders)…", flush=True)
     try:
+        from tui.app import OrderDeskApp  # noqa: F401 (imported while the shop starts)
+
+        if demo is not None:
+            try:
+                url = demo.wait_ready()
+            except DemoShopError as error:
+                raise LaunchError(str(error)) from None
+            target = Target(label="demo shop", url=url, key=demo.key, secret=demo.secret, demo=True)
+        assert target is not None
         app = build_app(target, config)
         for warning in config.warnings:
             app.call_later(app.notify, warning, severity="warning", timeout=10)
