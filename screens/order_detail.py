@@ -175,6 +175,10 @@ class OrderDetailScreen(Screen[None]):
         Binding("R", "receive_return", "Return", show=False, id="detail.return"),
         Binding("p", "print_slip", "Print slip", id="detail.print"),
         Binding("c", "pack", "Pack", show=False, id="detail.pack"),
+        Binding("e", "edit", "Edit", show=False, id="detail.edit"),
+        Binding("D", "delete", "Delete", show=False, id="detail.delete"),
+        Binding("l", "payment_link", "Payment link", show=False, id="detail.payment_link"),
+        Binding("C", "customer", "Customer", show=False, id="detail.customer"),
         Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="detail.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="detail.up"),
@@ -277,6 +281,22 @@ class OrderDetailScreen(Screen[None]):
 
     def action_pack(self) -> None:
         self.app.open_pack(self.order_id)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        self.app.open_edit(self.order_id)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        self.app.open_delete(self.order_id)  # type: ignore[attr-defined]
+
+    def action_payment_link(self) -> None:
+        self.app.open_payment_link(self.order_id)  # type: ignore[attr-defined]
+
+    def action_customer(self) -> None:
+        customer_id = self.details.order.customer_id if self.details else 0
+        if customer_id:
+            self.app.open_customers(customer_id)  # type: ignore[attr-defined]
+        else:
+            self.notify("A guest order: no customer account.", severity="warning")
 
     def action_status(self) -> None:
         if self.details is None:

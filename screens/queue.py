@@ -68,6 +68,7 @@ class QueueScreen(Screen[None]):
         Binding("p", "print_slip", "Print slip", show=False, id="queue.print"),
         Binding("P", "pick_list", "Pick list", show=False, id="queue.pick_list"),
         Binding("x", "export", "Export CSV", show=False, id="queue.export"),
+        Binding("C", "customers", "Customers", show=False, id="queue.customers"),
         Binding("question_mark,f1", "app.help", "Help", id="queue.help"),
         Binding("q", "app.quit", "Quit", id="queue.quit"),
     ]
@@ -297,6 +298,14 @@ class QueueScreen(Screen[None]):
         from screens.pick_list import PickListScreen
 
         self.app.push_screen(PickListScreen(self._marked_or_view()))
+
+    def action_customers(self) -> None:
+        order_id = self.table.cursor_order_id
+        order = self.app.queue.get(order_id) if order_id is not None else None  # type: ignore[attr-defined]
+        if order is not None and order.customer_id:
+            self.app.open_customers(order.customer_id)  # type: ignore[attr-defined]
+        else:
+            self.app.open_customers()  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         from screens.export import ExportScreen

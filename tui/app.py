@@ -96,12 +96,15 @@ class OrderDeskApp(App[None]):
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
         )
+        from tui.notifications import StatusNotifier
+
         self.changer = StatusChanger(
             shop,
             label=self.status_label,
             attribution=Attribution(self.config.staff, self.config.workstation)
             if self.config.attribute_changes
             else None,
+            customer_message=StatusNotifier(self),
         )
         if self.config.theme:
             self.theme = self.config.theme
@@ -349,6 +352,34 @@ class OrderDeskApp(App[None]):
 
         self.push_screen(PackScreen(order_id))
 
+    def open_edit(self, order_id: int) -> None:
+        from screens.order_edit import OrderEditScreen
+
+        self.push_screen(OrderEditScreen(order_id))
+
+    def open_delete(self, order_id: int) -> None:
+        from screens.delete_order import DeleteOrderScreen
+
+        self.push_screen(DeleteOrderScreen(order_id))
+
+    def open_payment_link(self, order_id: int) -> None:
+        from screens.payment_link import PaymentLinkScreen
+
+        self.push_screen(PaymentLinkScreen(order_id))
+
+    def open_customers(self, customer_id: int | None = None, *, search: str = "") -> None:
+        from screens.customers import CustomersScreen
+
+        self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
+
+    def action_customers(self) -> None:
+        self.open_customers()
+
+    def action_reports(self) -> None:
+        from screens.reports import ReportsScreen
+
+        self.push_screen(ReportsScreen())
+
     def print_documents(self, kind: str, order_ids: list[int]) -> None:
         """Make `kind` ("packing_slip", "invoice", "receipt", "pick_list") and print or save it."""
         self._print_worker(kind, order_ids)
@@ -393,6 +424,10 @@ class OrderDeskApp(App[None]):
         yield SystemCommand(
             "Predefined messages", "List, add, edit, rename, delete", self.action_message_manager
         )
+        yield SystemCommand(
+            "Customers", "Search customers, see their orders", self.action_customers
+        )
+        yield SystemCommand("Reports", "Orders, revenue, refunds per day", self.action_reports)
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
