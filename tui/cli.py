@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     from shop.cli import add_shop_commands
 
     add_shop_commands(sub)
+    from tui.web import add_web_command
+
+    add_web_command(sub)
     return parser
 
 
@@ -42,11 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is not None:
-        handler = getattr(args, "handler", None)
-        if handler is None:
+        func = getattr(args, "func", None)
+        if func is None:  # a command group without its subcommand, e.g. `orderdesk shop`
             parser.parse_args([args.command, "--help"])
             return 2
-        return int(handler(args) or 0)
+        return int(func(args) or 0)
     from tui.launch import LaunchError, run_console
 
     try:

@@ -1,0 +1,69 @@
+"""The `orderdesk` command's subcommands, run as a user would run them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tui.cli import main
+
+
+def test_shop_seed_and_outbox_through_orderdesk(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "shop.sqlite3"
+    assert main(["shop", "seed", "--db", str(db), "--orders", "25"]) == 0
+    assert "Seeded 25 orders" in capsys.readouterr().out
+    assert main(["shop", "outbox", "--db", str(db)]) == 0
+
+
+def test_a_group_without_subcommand_says_what_is_missing(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["shop"])
+    assert exit_info.value.code == 2
+    assert "usage: orderdesk shop" in capsys.readouterr().err
+
+
+def test_web_refuses_a_non_loopback_address(capsys) -> None:
+    assert main(["web", "--host", "0.0.0.0"]) == 2
+    assert "Refusing to serve on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_console_flags_must_come_together(capsys) -> None:
+    assert main(["--url", "http://127.0.0.1:9"]) == 2
+    assert "missing --key, --secret" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_web_serves_the_console_page_on_loopback(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "web", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert page.status_code == 200
+        assert "orderdesk" in page.text
+    finally:
+        process.terminate()
+        process.wait(10)
