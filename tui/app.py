@@ -35,6 +35,7 @@ from tui.status_changes import (
     UndoEntry,
 )
 from tui.status_style import StatusStyles
+from tui.themes import THEMES
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
@@ -106,8 +107,18 @@ class OrderDeskApp(App[None]):
             else None,
             customer_message=StatusNotifier(self),
         )
+        for theme in THEMES:
+            self.register_theme(theme)
         if self.config.theme:
-            self.theme = self.config.theme
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.call_later(
+                    self.notify,
+                    f"Unknown theme {self.config.theme!r} in config; "
+                    f"choose one with ctrl+p → Theme.",
+                    severity="warning",
+                )
 
     # ---- start and stop -------------------------------------------------------------
 

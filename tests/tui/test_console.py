@@ -293,3 +293,17 @@ async def test_help_lists_the_screens_keys_and_the_palette_runs_actions(make_app
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.queue.sort_key != before, what="sort from palette")
+
+
+async def test_themes_from_config_including_high_contrast_and_light(make_app, config):
+    import dataclasses
+
+    for theme in ("orderdesk-high-contrast", "textual-light"):
+        app = make_app(cfg=dataclasses.replace(config, theme=theme))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _loaded(pilot)
+            assert app.theme == theme
+    app = make_app(cfg=dataclasses.replace(config, theme="no-such-theme"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot)
+        assert any("Unknown theme" in n for n in notifications(pilot))
