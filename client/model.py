@@ -655,3 +655,36 @@ class Coupon:
             date_created=r.date("date_created"),
             date_expires=r.date("date_expires"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentTracking:
+    """A tracking item of the Shipment Tracking extension (`wc-shipment-tracking/v3`).
+
+    `tracking_provider` is one of the extension's provider names ("USPS", "Colissimo"…);
+    a carrier outside its list comes back as `custom_tracking_provider` instead, so
+    `provider` reads whichever is set.
+    """
+
+    tracking_id: str
+    tracking_number: str = ""
+    tracking_provider: str = ""
+    custom_tracking_provider: str = ""
+    tracking_link: str = ""
+    date_shipped: str = ""
+
+    @classmethod
+    def from_wc(cls, data: Any) -> ShipmentTracking:
+        r = _Reader(data, "tracking")
+        return cls(
+            tracking_id=r.str("tracking_id"),
+            tracking_number=r.str("tracking_number"),
+            tracking_provider=r.text("tracking_provider"),
+            custom_tracking_provider=r.text("custom_tracking_provider"),
+            tracking_link=r.str("tracking_link"),
+            date_shipped=r.str("date_shipped"),
+        )
+
+    @property
+    def provider(self) -> str:
+        return self.tracking_provider or self.custom_tracking_provider

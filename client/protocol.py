@@ -82,6 +82,23 @@ class RefundRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopCapabilities:
+    """What this shop does beyond plain WooCommerce 10.0.2, learnt by asking it.
+
+    `restock_choice`: the shop honours `api_restock: false` (the reference shop; a store
+    whose refund route lists `api_restock`). Without it, refunded line quantities are
+    always restocked, so a refund without restock must go by amount.
+    `idempotency_keys`: the shop answers a replayed `Idempotency-Key` with the first result.
+    `can_write`: the API key may write (False for a read-only key; None when unknown).
+    """
+
+    kind: Literal["reference", "woocommerce"] = "woocommerce"
+    restock_choice: bool = False
+    idempotency_keys: bool = False
+    can_write: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     updated: list[Order]
     #: (order id, error) for each update the shop refused.
@@ -144,6 +161,11 @@ class ShopClient(Protocol):
     async def create_refund(
         self, order_id: int, request: RefundRequest, *, idempotency_key: str | None = None
     ) -> Refund: ...
+    async def find_refund(self, order_id: int, idempotency_key: str) -> Refund | None: ...
+    async def list_all_refunds(
+        self, *, after: datetime | None = None, before: datetime | None = None
+    ) -> list[Refund]: ...
+    async def capabilities(self) -> ShopCapabilities: ...
 
     # Catalogue and people
     async def list_products(

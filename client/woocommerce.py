@@ -22,7 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
@@ -44,12 +44,28 @@ from client.errors import (
     Forbidden,
     Invalid,
     ModelError,
+    NotFound,
     ShopError,
     Unavailable,
 )
-from client.model import Coupon, Customer, Note, Order, Product, Refund, meta_value
-from client.params import MAX_PER_PAGE, Params, check_paging, comma_list, order_params
-from client.protocol import BatchResult, OrderPage, OrderQuery, RefundRequest
+from client.model import (
+    Coupon,
+    Customer,
+    Note,
+    Order,
+    Product,
+    Refund,
+    ShipmentTracking,
+    meta_value,
+)
+from client.params import MAX_PER_PAGE, Params, check_paging, comma_list, iso_utc, order_params
+from client.protocol import (
+    BatchResult,
+    OrderPage,
+    OrderQuery,
+    RefundRequest,
+    ShopCapabilities,
+)
 from client.retry import RETRYABLE_METHODS, RetryPolicy, parse_retry_after
 from client.urls import api_base_url, sanitize_url, site_url
 
@@ -67,6 +83,9 @@ CREATE_KEY_META = "_orderdesk_create_key"
 #: How far back (shop clock vs ours) a note or coupon may be dated and still count as the one
 #: our lost POST created.
 CREATED_WINDOW = timedelta(minutes=2)
+
+#: The Shipment Tracking extension's REST namespace (beside wc/v3).
+SHIPMENT_TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
 
 #: Most updates WooCommerce accepts in one batch request (more is a 413).
 BATCH_LIMIT = 100
@@ -195,6 +214,7 @@ class WooCommerceClient:
         )
         self._max_concurrency = max(1, max_concurrency)
         self.retry_policy = RetryPolicy(retries=max(0, retries), sleep=sleep)
+        self._capabilities: ShopCapabilities | None = None
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=build_auth(self.auth_mode, key, secret, oauth_method=oauth_method),
@@ -798,10 +818,7 @@ class WooCommerceClient:
         body = await self._refund_body(order_id, request, key)
 
         async def find() -> Refund | None:
-            for refund in await self.list_refunds(order_id):
-                if meta_value(refund.meta_data, REFUND_KEY_META) == key:
-                    return refund
-            return None
+            return await self.find_refund(order_id, key)
 
         return await self._post_idempotent(
             f"orders/{int(order_id)}/refunds",
@@ -812,6 +829,131 @@ class WooCommerceClient:
             noun="refund",
             what=f"order {order_id}",
         )
+
+    async def find_refund(self, order_id: int, idempotency_key: str) -> Refund | None:
+        """The order's refund made by `create_refund(..., idempotency_key=...)`, if it landed.
+
+        How a caller settles "did it land?" after `create_refund` raised Unavailable: the key
+        is in the refund's meta (`_orderdesk_refund_key`) on any WooCommerce.
+        """
+        for refund in await self.list_refunds(order_id):
+            if meta_value(refund.meta_data, REFUND_KEY_META) == idempotency_key:
+                return refund
+        return None
+
+    async def list_all_refunds(
+        self, *, after: datetime | None = None, before: datetime | None = None
+    ) -> list[Refund]:
+        """The store's refunds of every order (`GET refunds`), newest first, created
+        strictly after `after` and before `before` when given.
+
+        The dates are sent (`after`/`before`, UTC with `dates_are_gmt`) and also applied
+        here, so a store that ignores them still gives the right answer; and paging stops
+        at the first page reaching back past `after` (the list is newest first).
+        """
+        params: Params = {
+            "per_page": str(MAX_PER_PAGE),
+            "orderby": "date",
+            "order": "desc",
+        }
+        if after is not None:
+            params["after"] = iso_utc(after)
+        if before is not None:
+            params["before"] = iso_utc(before)
+        if after is not None or before is not None:
+            params["dates_are_gmt"] = "true"
+        found: list[Refund] = []
+        page = 1
+        while True:
+            response = await self._request(
+                "GET", "refunds", params={**params, "page": str(page)}, what="refunds"
+            )
+            batch = _parse_list(self._json(response), Refund.from_wc, "refunds")
+            for refund in batch:
+                when = refund.date_created
+                if when is not None and (
+                    (after is not None and when <= after) or (before is not None and when >= before)
+                ):
+                    continue
+                found.append(refund)
+            pages = _int_header(response, "X-WP-TotalPages")
+            reached_back = after is not None and any(
+                r.date_created is not None and r.date_created <= after for r in batch
+            )
+            if reached_back or (pages is not None and page >= pages) or len(batch) < MAX_PER_PAGE:
+                return found
+            page += 1
+
+    # ------------------------------------------------------------------ capabilities
+
+    async def capabilities(self) -> ShopCapabilities:
+        """What the shop honours beyond WooCommerce 10.0.2, asked once and then cached.
+
+        - The reference shop names itself in the site index (`GET /wp-json/`: description
+          "The reference shop of orderdesk", and no WordPress `wp/v2` namespace); it honours
+          Idempotency-Key and `api_restock: false`.
+        - A WooCommerce whose refund route lists `api_restock` among its POST arguments
+          (`OPTIONS …/refunds`) honours it too; 10.0.2 does not.
+        - Whether the key may write: a POST that any WooCommerce refuses before doing
+          anything (a note without text, for order 0) — a read-only key is turned away
+          first, with 401. Nothing is written either way.
+
+        An answer that could not be had (shop unreachable) is not cached: the result then
+        assumes plain WooCommerce, which is the safe side (refunds without restock go by
+        amount, which every shop honours).
+        """
+        if self._capabilities is not None:
+            return self._capabilities
+        conclusive = True
+        kind: str = "woocommerce"
+        try:
+            index = self._json(await self._request("GET", f"{self.shop_url}/wp-json/"))
+        except ShopError:
+            index, conclusive = None, False
+        if isinstance(index, Mapping):
+            description = index.get("description")
+            namespaces = index.get("namespaces")
+            if (
+                isinstance(description, str)
+                and "reference shop of orderdesk" in description.lower()
+                and isinstance(namespaces, list)
+                and "wp/v2" not in namespaces
+            ):
+                kind = "reference"
+        restock_arg = False
+        if kind != "reference":
+            try:
+                route = self._json(await self._request("OPTIONS", "orders/0/refunds"))
+            except ShopError:
+                route = None
+            endpoints = route.get("endpoints") if isinstance(route, Mapping) else None
+            for endpoint in endpoints if isinstance(endpoints, list) else []:
+                if (
+                    isinstance(endpoint, Mapping)
+                    and "POST" in (endpoint.get("methods") or [])
+                    and isinstance(endpoint.get("args"), Mapping)
+                    and "api_restock" in endpoint["args"]
+                ):
+                    restock_arg = True
+        can_write: bool | None
+        try:
+            await self._request("POST", "orders/0/notes", json={}, retry=False)
+            can_write = True
+        except AuthFailed:
+            can_write = False
+        except Unavailable:
+            can_write, conclusive = None, False
+        except ShopError:
+            can_write = True
+        found = ShopCapabilities(
+            kind="reference" if kind == "reference" else "woocommerce",
+            restock_choice=kind == "reference" or restock_arg,
+            idempotency_keys=kind == "reference",
+            can_write=can_write,
+        )
+        if conclusive:
+            self._capabilities = found
+        return found
 
     # ------------------------------------------------------------------ catalogue, people
 
@@ -900,3 +1042,98 @@ class WooCommerceClient:
         if search:
             params["search"] = search
         return _parse_list(await self._get_json("coupons", params), Coupon.from_wc, "coupons")
+
+    # ------------------------------------------------------------------ shipment tracking
+    # The Shipment Tracking extension (woocommerce.com) has its own REST namespace beside
+    # wc/v3. A store without it answers `404 rest_no_route` there, which is how its
+    # absence is told; the answer is kept for the client's life (extensions are not
+    # installed mid-shift, and a warehouse would pay one extra request per parcel).
+
+    _shipment_tracking: bool | None = None
+
+    def _tracking_url(self, order_id: int, rest: str = "") -> str:
+        return (
+            f"{self.shop_url}/wp-json/{SHIPMENT_TRACKING_NAMESPACE}/orders/{int(order_id)}"
+            f"/shipment-trackings{rest}"
+        )
+
+    async def shipment_tracking_available(self, order_id: int) -> bool:
+        """Whether the store has the Shipment Tracking extension (asked on `order_id`'s
+        trackings; any answer but `rest_no_route` means the route exists)."""
+        if self._shipment_tracking is not None:
+            return self._shipment_tracking
+        try:
+            await self._request("GET", self._tracking_url(order_id), what=f"order {order_id}")
+        except NotFound as exc:
+            if exc.code != "rest_no_route":
+                return True
+            self._shipment_tracking = False
+            return False
+        self._shipment_tracking = True
+        return True
+
+    async def list_shipment_trackings(self, order_id: int) -> list[ShipmentTracking]:
+        data = await self._get_json(self._tracking_url(order_id), what=f"order {order_id}")
+        return _parse_list(data, ShipmentTracking.from_wc, "trackings")
+
+    async def shipment_tracking_providers(self) -> dict[str, str]:
+        """The extension's carriers, name → tracking URL format (regions flattened)."""
+        data = await self._get_json(
+            f"{self.shop_url}/wp-json/{SHIPMENT_TRACKING_NAMESPACE}/shipment-trackings/providers"
+        )
+        providers: dict[str, str] = {}
+        if isinstance(data, Mapping):
+            for group in data.values():
+                if isinstance(group, Mapping):
+                    providers.update(
+                        {str(k): str(v) for k, v in group.items() if isinstance(v, str)}
+                    )
+        return providers
+
+    async def add_shipment_tracking(
+        self,
+        order_id: int,
+        tracking_number: str,
+        *,
+        carrier: str,
+        date_shipped: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> ShipmentTracking:
+        """Add a tracking item to the order through the extension.
+
+        `carrier` is matched (ignoring case) against the extension's providers and sent as
+        `tracking_provider`, so the customer gets the carrier's tracking link; a carrier it
+        does not know goes as `custom_tracking_provider`. A number already on the order is
+        returned as it is (a packer retrying after a failure does not add it twice), and
+        after a lost answer the order's trackings are searched for it before one retry.
+        """
+
+        async def find() -> ShipmentTracking | None:
+            for item in await self.list_shipment_trackings(order_id):
+                if item.tracking_number == tracking_number:
+                    return item
+            return None
+
+        if (existing := await find()) is not None:
+            return existing
+        body: dict[str, Any] = {"tracking_number": tracking_number}
+        if date_shipped is not None:
+            body["date_shipped"] = date_shipped.isoformat()
+        try:
+            providers = await self.shipment_tracking_providers()
+        except NotFound:
+            providers = {}
+        known = {name.casefold(): name for name in providers}
+        if carrier.casefold() in known:
+            body["tracking_provider"] = known[carrier.casefold()]
+        else:
+            body["custom_tracking_provider"] = carrier
+        return await self._post_idempotent(
+            self._tracking_url(order_id),
+            body,
+            key=idempotency_key or new_idempotency_key(),
+            parse=ShipmentTracking.from_wc,
+            find=find,
+            noun="tracking number",
+            what=f"order {order_id}",
+        )
