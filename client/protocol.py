@@ -35,12 +35,14 @@ class OrderQuery:
     fields: Sequence[str] = ()
 
 
-#: `_fields` for the queue: everything a queue row, its search and its colour need.
+#: `_fields` for the queue: everything a queue row, its search and its colour need
+#: (`customer_id`: the queue's `C` opens the cursor order's customer).
 LIST_FIELDS: tuple[str, ...] = (
     "id",
     "number",
     "status",
     "currency",
+    "customer_id",
     "date_created_gmt",
     "date_modified_gmt",
     "total",

@@ -383,6 +383,11 @@ class OrderDeskApp(App[None]):
 
         self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
 
+    def action_invoice_range(self) -> None:
+        from screens.export import InvoiceRangeScreen
+
+        self.push_screen(InvoiceRangeScreen())
+
     def action_customers(self) -> None:
         self.open_customers()
 
@@ -439,6 +444,9 @@ class OrderDeskApp(App[None]):
             "Customers", "Search customers, see their orders", self.action_customers
         )
         yield SystemCommand("Reports", "Orders, revenue, refunds per day", self.action_reports)
+        yield SystemCommand(
+            "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
+        )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:

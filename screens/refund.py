@@ -1,0 +1,713 @@
+"""The refund screen (key r): full, partial, per line or by amount — and never applied twice.
+
+Everything the shop is told goes through three module functions the returns screen shares:
+`send_refund` (one attempt, with its idempotency key), `check_refund` (did an attempt whose
+answer was lost land?) and `save_credit_note`. Their outcome is never "failed" when the
+refund landed: a lost answer is "uncertain" until the shop's refunds say which it is, and
+the form stays locked on that attempt (same request, same key) until then.
+
+Money is `Decimal` throughout; the arithmetic and the checks live in `tui.refund_plan`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+
+from client.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound, ShopError
+from client.model import Order, Refund
+from client.protocol import RefundRequest, ShopCapabilities, ShopClient
+from tui.credit_notes import CreditNote, issue_credit_note
+from tui.refund_plan import (
+    OrderState,
+    PlannedLine,
+    RefundForm,
+    RefundPlan,
+    WireRefund,
+    describe_lines,
+    full_refund_form,
+    plan_refund,
+    to_request,
+)
+from tui.render import local_time
+
+Verdict = Literal["landed", "refused", "uncertain", "not_landed"]
+
+#: Errors after which the shop certainly wrote nothing.
+REFUSALS = (Invalid, AuthFailed, Forbidden, NotFound, Conflict)
+
+FORM_WIDGETS = "#refund-body Input, #refund-body RadioSet, #refund-body Checkbox"
+
+#: Lines listed one by one in the confirmation dialog; more are counted.
+MAX_DIALOG_LINES = 6
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOutcome:
+    """What became of one refund attempt, as the screen tells it."""
+
+    verdict: Verdict
+    refund: Refund | None = None
+    message: str = ""
+
+
+async def send_refund(
+    shop: ShopClient, order_id: int, request: RefundRequest, key: str
+) -> RefundOutcome:
+    """One attempt (the client checks and retries once after a lost answer).
+
+    A refusal is double-checked against the order's refunds before it is believed: if the
+    key is found there, an earlier try of this attempt landed and that is the truth.
+    """
+    try:
+        refund = await shop.create_refund(order_id, request, idempotency_key=key)
+    except REFUSALS as error:
+        try:
+            found = await shop.find_refund(order_id, key)
+        except ShopError:
+            found = None
+        if found is not None:
+            return RefundOutcome("landed", found)
+        return RefundOutcome("refused", message=f"The shop refused the refund: {error}")
+    except ShopError as error:
+        text = str(error).rstrip(".") + "."
+        if "not known" not in text and "may or may not" not in text:
+            text += " It is not known yet whether the refund was recorded."
+        return RefundOutcome(
+            "uncertain", message=f"{text} Nothing is sent again before the shop says."
+        )
+    return RefundOutcome("landed", refund)
+
+
+async def check_refund(shop: ShopClient, order_id: int, key: str) -> RefundOutcome:
+    """Settle an uncertain attempt by looking for its key among the order's refunds."""
+    try:
+        found = await shop.find_refund(order_id, key)
+    except ShopError as error:
+        return RefundOutcome(
+            "uncertain", message=f"Still unknown: {error} Check again when the shop answers."
+        )
+    if found is not None:
+        return RefundOutcome("landed", found)
+    return RefundOutcome(
+        "not_landed",
+        message="The shop has no trace of that refund: nothing was refunded.",
+    )
+
+
+async def save_credit_note(
+    app: object, order_id: int, refund: Refund
+) -> tuple[str, CreditNote | None]:
+    """Make the refund's credit note; (sentence for the screen, the note or None)."""
+    shop: ShopClient = app.shop  # type: ignore[attr-defined]
+    config = app.config  # type: ignore[attr-defined]
+    try:
+        order = await shop.get_order(order_id)
+        note = await asyncio.to_thread(
+            issue_credit_note,
+            order,
+            refund,
+            identity=config.shop_identity,
+            shop_label=app.shop_label,  # type: ignore[attr-defined]
+            lang=config.lang if config.lang in ("en", "fr") else "en",
+        )
+    except Exception as error:  # the refund stands whatever happens to its paperwork
+        return f"Credit note not saved: {error}", None
+    return f"Credit note {note.number} saved to {note.path}", note
+
+
+@dataclass(frozen=True, slots=True)
+class RefundContext:
+    state: OrderState
+    refunds: list[Refund]
+    capabilities: ShopCapabilities
+
+
+async def load_context(shop: ShopClient, order_id: int) -> RefundContext:
+    order, refunds, capabilities = await asyncio.gather(
+        shop.get_order(order_id), shop.list_refunds(order_id), shop.capabilities()
+    )
+    return RefundContext(OrderState.build(order, refunds), refunds, capabilities)
+
+
+def method_text(order: Order) -> str:
+    return order.payment_method_title or order.payment_method or "no payment method"
+
+
+def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str:
+    """What happens to stock, in one sentence (shown live and in the confirmation)."""
+    with_quantity = [line for line in plan.lines if line.quantity]
+    if not with_quantity:
+        return ""
+    back = [line for line in with_quantity if line.line_id in wire.restocked]
+    kept = [line for line in with_quantity if line.line_id not in wire.restocked]
+
+    def items(lines: list[PlannedLine]) -> str:
+        return ", ".join(f"{x.quantity} × {x.name}" for x in lines)
+
+    parts = []
+    if back:
+        parts.append(f"Back to stock: {items(back)}.")
+    if kept:
+        parts.append(f"Not restocked: {items(kept)}.")
+    if wire.by_amount:
+        parts.append(
+            "This shop restocks every refunded quantity, so those lines are sent by amount "
+            "(no quantity); the quantities are recorded with the refund."
+        )
+    return " ".join(parts)
+
+
+def summary_text(plan: RefundPlan, wire: WireRefund, state: OrderState) -> str:
+    """The confirmation dialog: lines, amount, restock and method, before anything is sent."""
+    order = state.order
+    rows = [f"Refund {state.money(plan.total)} on order #{order.number} ({order.customer_name})"]
+    if plan.free_amount_mode:
+        rows.append("  By amount only (no lines)")
+    described = describe_lines(plan.lines, state)
+    rows += [f"  {text}" for text in described[:MAX_DIALOG_LINES]]
+    if len(described) > MAX_DIALOG_LINES:  # the dialog must fit an 80x24 terminal
+        rows.append(f"  … and {len(described) - MAX_DIALOG_LINES} more lines")
+    if plan.shipping:
+        rows.append(f"  Shipping {state.money(plan.shipping_total)}")
+    if plan.other and not plan.free_amount_mode:
+        rows.append(f"  Other amount {state.money(plan.other)}")
+    notice = restock_notice(wire, plan, state)
+    rows.append(notice or "Nothing goes back to stock.")
+    if plan.gateway:
+        rows.append(f"Method: through {method_text(order)} (the gateway pays the customer back).")
+    else:
+        rows.append("Method: manual — the money is returned outside the shop.")
+    if plan.reason:
+        rows.append(f"Reason: {plan.reason}")
+    rows.append(f"Net after refund: {state.money(plan.net_after)}")
+    return "\n".join(rows)
+
+
+@dataclass(slots=True)
+class Attempt:
+    """A refund sent once: retried and checked with the same key, never re-planned."""
+
+    key: str
+    wire: WireRefund
+    plan: RefundPlan
+    verdict: Verdict | None = None
+
+
+class OrderMoneyScreen(Screen[None]):
+    """What the refund and returns screens share: the order loaded with its refunds and
+    the shop's capabilities, reloaded when the live feed says it changed (unless money is
+    on its way), the header, and the message areas.
+
+    Subclasses compose `#money-title`, `#refund-info`, `#refund-problems` and
+    `#refund-result`, and implement `context_loaded`.
+    """
+
+    #: "Refund" or "Return": the first word of the header.
+    NOUN = "Refund"
+
+    class Loaded(Message):
+        def __init__(self, context: RefundContext) -> None:
+            super().__init__()
+            self.context = context
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.context: RefundContext | None = None
+        #: A write is on its way to the shop (the form is frozen, reloads wait).
+        self.busy = False
+        #: Staff pressed ctrl+s at least once (from then on a zero total is pointed out).
+        self.tried = False
+        self._filling = False
+
+    def on_mount(self) -> None:
+        self.app.orders_changed.subscribe(self, self._orders_changed)  # type: ignore[attr-defined]
+        self.load()
+
+    def _orders_changed(self, order_ids: set[int]) -> None:
+        if self.order_id in order_ids and not self.busy:
+            self.load()
+
+    @work(exclusive=True, group="money-load", exit_on_error=False)
+    async def load(self) -> None:
+        try:
+            context = await load_context(self.app.shop, self.order_id)  # type: ignore[attr-defined]
+        except ShopError as error:
+            self.query_one("#refund-info", Static).update(f"Could not load the order: {error}")
+            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            return
+        self.post_message(self.Loaded(context))
+
+    async def on_order_money_screen_loaded(self, message: Loaded) -> None:
+        old = self.context
+        self.context = context = message.context
+        state = context.state
+        order = state.order
+        self.query_one("#money-title", Static).update(
+            f"{self.NOUN} · #{order.number} · {order.customer_name} · "
+            f"{state.money(order.total)} · {method_text(order)}"
+        )
+        paid = "not paid" if order.date_paid is None else f"paid {local_time(order.date_paid)}"
+        self.query_one("#refund-info", Static).update(
+            f"{self.app.status_label(order.status)} · {paid} · "  # type: ignore[attr-defined]
+            f"refunded so far {state.money(state.refunded)}"
+            + (f" · vouchers {state.money(state.vouchers)}" if state.vouchers else "")
+        )
+        self.query_one("#method-gateway", RadioButton).label = f"through {method_text(order)}"
+        old_ids = [line.id for line in old.state.lines] if old else None
+        await self.context_loaded(
+            first=old is None, new_lines=old_ids != [x.id for x in state.lines]
+        )
+
+    async def context_loaded(self, *, first: bool, new_lines: bool) -> None:
+        raise NotImplementedError
+
+    def say(self, text: str, kind: str = "") -> None:
+        """The outcome area: "-ok", "-error", "-uncertain" or "" (in progress)."""
+        result = self.query_one("#refund-result", Static)
+        result.set_classes(kind)
+        result.update(text)
+
+    def problem_rows(self, errors: dict[str, str], names: dict[str, str]) -> str:
+        rows = []
+        for key, text in errors.items():
+            if key == "empty" and not self.tried:
+                continue  # a blank form is not a mistake until staff try to send it
+            where = names.get(key)
+            rows.append(f"✖ {where}: {text}" if where else f"✖ {text}")
+        return "\n".join(rows)
+
+    @property
+    def result_text(self) -> str:
+        return str(self.query_one("#refund-result", Static).render())
+
+    @property
+    def problems_text(self) -> str:
+        return str(self.query_one("#refund-problems", Static).render())
+
+
+class RefundScreen(OrderMoneyScreen):
+    """Refund one order. Quantities, amounts, shipping and the reason are typed in; the
+    totals follow live; ctrl+s shows the confirmation and sends."""
+
+    CSS_PATH = "refund.tcss"
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Refund…", id="refund.send"),
+        Binding("ctrl+f", "full", "Full refund", id="refund.full"),
+        Binding("ctrl+t", "free_amount", "Amount only", id="refund.free_amount"),
+        Binding("escape", "back", "Back", id="refund.back"),
+    ]
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__(order_id)
+        self.plan: RefundPlan | None = None
+        self.attempt: Attempt | None = None
+        self.outcome: RefundOutcome | None = None
+        self.credit_note: CreditNote | None = None
+        self.free_mode = False
+
+    # ---- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Refund · order #{self.order_id}", id="money-title", classes="screen-title")
+        with VerticalScroll(id="refund-body"):
+            yield Static("Loading…", id="refund-info")
+            with Vertical(id="refund-lines"):
+                yield Horizontal(
+                    Static("Item", classes="col-name"),
+                    Static("Bought", classes="col-num"),
+                    Static("Refunded", classes="col-num"),
+                    Static("Qty", classes="col-qty"),
+                    Static("Amount", classes="col-amount"),
+                    classes="line-row line-head",
+                )
+            with Horizontal(id="shipping-row", classes="form-row"):
+                yield Static("", id="shipping-label", classes="form-label")
+                with RadioSet(id="shipping-mode", compact=True):
+                    yield RadioButton("none", id="ship-none", value=True, compact=True)
+                    yield RadioButton("all", id="ship-full", compact=True)
+                    yield RadioButton("part:", id="ship-part", compact=True)
+                yield Input(id="shipping-amount", placeholder="amount", compact=True)
+            with Horizontal(id="other-row", classes="form-row"):
+                yield Static("Other amount (fees…)", classes="form-label")
+                yield Input(id="other", placeholder="0", compact=True)
+            with Horizontal(id="free-row", classes="form-row"):
+                yield Static("Amount to refund", classes="form-label")
+                yield Input(id="free", placeholder="amount, no lines", compact=True)
+            with Horizontal(id="options-row", classes="form-row"):
+                yield Checkbox("Restock returned goods", value=True, id="restock", compact=True)
+            with Horizontal(id="method-row", classes="form-row"):
+                yield Static("Money back:", classes="form-label")
+                with RadioSet(id="method", compact=True):
+                    yield RadioButton(
+                        "manual, outside the shop", id="method-manual", value=True, compact=True
+                    )
+                    yield RadioButton("through the gateway", id="method-gateway", compact=True)
+            yield Input(
+                id="reason", placeholder="Reason (optional, kept on the refund)", compact=True
+            )
+            yield Static("", id="refund-notice")
+            yield Static("", id="refund-problems")
+            yield Static("", id="refund-totals")
+            yield Static("", id="refund-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#free-row").display = False
+        super().on_mount()
+
+    async def context_loaded(self, *, first: bool, new_lines: bool) -> None:
+        assert self.context is not None
+        state = self.context.state
+        if new_lines:
+            await self._build_lines()
+        for line in state.lines:
+            self.query_one(f"#refunded-{line.id}", Static).update(
+                str(line.refunded_quantity or "—")
+            )
+        self._set_locked(self.busy or self._unsettled)
+        self._update_static_labels()
+        if first:
+            focus = next(
+                (
+                    self.query_one(f"#qty-{line.id}", Input)
+                    for line in state.lines
+                    if line.remaining_quantity or line.remaining
+                ),
+                self.query_one("#reason", Input),
+            )
+            focus.focus()
+        self.refresh_plan()
+
+    async def _build_lines(self) -> None:
+        assert self.context is not None
+        state = self.context.state
+        container = self.query_one("#refund-lines", Vertical)
+        await container.query(".line-item").remove()
+        rows = []
+        for line in state.lines:
+            done = not line.remaining_quantity and not line.remaining
+            name = line.item.name + (f" ({line.item.sku})" if line.item.sku else "")
+            qty = Input(
+                id=f"qty-{line.id}",
+                placeholder="0",
+                compact=True,
+                classes="col-qty",
+                disabled=done,
+            )
+            amount = Input(
+                id=f"amount-{line.id}", compact=True, classes="col-amount", disabled=done
+            )
+            rows.append(
+                Horizontal(
+                    Static(name, classes="col-name"),
+                    Static(str(line.bought), classes="col-num"),
+                    Static("", id=f"refunded-{line.id}", classes="col-num"),
+                    qty,
+                    amount,
+                    classes="line-row line-item",
+                )
+            )
+        if not rows:
+            rows.append(Static("This order has no product lines.", classes="line-item"))
+        await container.mount_all(rows)
+
+    def _update_static_labels(self) -> None:
+        assert self.context is not None
+        state = self.context.state
+        if state.shipping_paid > 0:
+            titles = ", ".join(s.line.method_title or "Shipping" for s in state.shipping)
+            self.query_one("#shipping-label", Static).update(
+                f"Shipping ({titles}) {state.money(state.shipping_paid)} paid, "
+                f"{state.money(state.shipping_remaining)} left"
+            )
+        else:
+            self.query_one("#shipping-row").display = False
+
+    @property
+    def _unsettled(self) -> bool:
+        return self.attempt is not None and self.attempt.verdict == "uncertain"
+
+    # ---- the form ----------------------------------------------------------------
+
+    def form(self) -> RefundForm:
+        assert self.context is not None
+        state = self.context.state
+        values = {w.id: w.value for w in self.query(Input) if w.id}
+        shipping = self.query_one("#shipping-mode", RadioSet).pressed_button
+        mode = {"ship-full": "full", "ship-part": "part"}.get(
+            shipping.id if shipping else "", "none"
+        )
+        method = self.query_one("#method", RadioSet).pressed_button
+        return RefundForm(
+            quantities={line.id: values.get(f"qty-{line.id}", "") for line in state.lines},
+            amounts={line.id: values.get(f"amount-{line.id}", "") for line in state.lines},
+            shipping=mode,  # type: ignore[arg-type]
+            shipping_amount=values.get("shipping-amount", ""),
+            other=values.get("other", ""),
+            free_amount_mode=self.free_mode,
+            free_amount=values.get("free", ""),
+            restock=self.query_one("#restock", Checkbox).value,
+            gateway=bool(method and method.id == "method-gateway"),
+            reason=values.get("reason", ""),
+        )
+
+    @on(Input.Changed)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        if not self._filling:
+            self.refresh_plan()
+
+    def refresh_plan(self) -> None:
+        """Recompute amounts, totals and problems from what is typed (live)."""
+        if self.context is None:
+            return
+        state, caps = self.context.state, self.context.capabilities
+        plan = plan_refund(state, self.form(), can_write=caps.can_write)
+        self.plan = plan
+        for line in state.lines:
+            try:
+                amount_input = self.query_one(f"#amount-{line.id}", Input)
+            except Exception:
+                continue
+            planned = next((p for p in plan.lines if p.line_id == line.id), None)
+            amount_input.placeholder = state.money(planned.amount) if planned else "auto"
+        for widget in self.query(Input):
+            widget.set_class(bool(widget.id and widget.id in plan.errors), "-invalid")
+        self.query_one("#shipping-amount", Input).display = self._shipping_mode() == "part"
+        self.query_one("#refund-problems", Static).update(self._problems_text(plan))
+        self.query_one("#refund-totals", Static).update(
+            f"Refundable {state.money(plan.remaining)} · This refund {state.money(plan.total)} · "
+            f"Net after refund {state.money(plan.net_after)}"
+        )
+        notice = ""
+        if plan.ok and plan.total > 0:
+            wire = to_request(plan, restock_choice=caps.restock_choice)
+            notice = restock_notice(wire, plan, state)
+        elif self.free_mode:
+            notice = "By amount only: no lines, nothing goes back to stock."
+        if state.order.date_paid is None and not state.nothing_paid:
+            notice = f"No payment is recorded on this order. {notice}".strip()
+        self.query_one("#refund-notice", Static).update(notice)
+
+    def _shipping_mode(self) -> str:
+        pressed = self.query_one("#shipping-mode", RadioSet).pressed_button
+        return {"ship-full": "full", "ship-part": "part"}.get(pressed.id if pressed else "", "none")
+
+    def _problems_text(self, plan: RefundPlan) -> str:
+        assert self.context is not None
+        state = self.context.state
+        names = {f"qty-{line.id}": line.item.name for line in state.lines}
+        names.update({f"amount-{line.id}": line.item.name for line in state.lines})
+        names.update({"shipping": "Shipping", "other": "Other amount", "free": "Amount"})
+        return self.problem_rows(plan.errors, names)
+
+    def _set_locked(self, locked: bool) -> None:
+        """While an attempt is unsettled the form is frozen: it is that request, or none."""
+        assert self.context is not None
+        for widget in self.query(
+            "#refund-body Input, #refund-body RadioSet, #refund-body Checkbox"
+        ):
+            if widget.id and widget.id.startswith(("qty-", "amount-")):
+                line = self.context.state.line(int(widget.id.split("-")[1]))
+                done = line is not None and not line.remaining_quantity and not line.remaining
+                widget.disabled = locked or done
+            else:
+                widget.disabled = locked
+
+    def _fill(self, form: RefundForm) -> None:
+        self._filling = True
+        try:
+            for line_id, text in form.quantities.items():
+                self.query_one(f"#qty-{line_id}", Input).value = text
+            for line in self.context.state.lines if self.context else ():
+                self.query_one(f"#amount-{line.id}", Input).value = form.amounts.get(line.id, "")
+            button = {"full": "#ship-full", "part": "#ship-part"}.get(form.shipping, "#ship-none")
+            self.query_one(button, RadioButton).value = True
+            self.query_one("#shipping-amount", Input).value = form.shipping_amount
+            self.query_one("#other", Input).value = form.other
+            self.query_one("#free", Input).value = form.free_amount
+            self._set_free_mode(form.free_amount_mode)
+        finally:
+            self._filling = False
+        self.refresh_plan()
+
+    def _set_free_mode(self, on: bool) -> None:
+        self.free_mode = on
+        for selector in ("#refund-lines", "#shipping-row", "#other-row"):
+            self.query_one(selector).display = not on
+        if not on and self.context is not None and self.context.state.shipping_paid <= 0:
+            self.query_one("#shipping-row").display = False
+        self.query_one("#free-row").display = on
+        self.query_one("#restock", Checkbox).display = not on
+
+    # ---- actions -----------------------------------------------------------------
+
+    def action_full(self) -> None:
+        if self.context is None or self.busy or self._unsettled:
+            return
+        form, sentence = full_refund_form(self.context.state, self.form())
+        self._fill(form)
+        self.notify(sentence, timeout=4)
+
+    def action_free_amount(self) -> None:
+        if self.context is None or self.busy or self._unsettled:
+            return
+        self._set_free_mode(not self.free_mode)
+        if self.free_mode:
+            self.query_one("#free", Input).focus()
+        self.refresh_plan()
+
+    @work(exclusive=True, group="refund-leave", exit_on_error=False)
+    async def action_back(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        if self._unsettled:
+            leave = await self.app.push_screen_wait(
+                ConfirmScreen(
+                    "The last refund's outcome is not known yet. Leave anyway? Check the "
+                    "order's refunds before refunding again.",
+                    title="Refund outcome unknown",
+                    yes_label="Leave",
+                )
+            )
+            if not leave:
+                return
+        self.app.pop_screen()
+
+    @work(exclusive=True, group="refund-send", exit_on_error=False)
+    async def action_send(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        if self.context is None or self.busy:
+            return
+        shop = self.app.shop  # type: ignore[attr-defined]
+        if self._unsettled:
+            await self._run(lambda key: check_refund(shop, self.order_id, key), checking=True)
+            return
+        self.tried = True
+        self.refresh_plan()
+        plan = self.plan
+        if plan is None or not plan.ok:
+            self.app.bell()
+            self._focus_first_problem()
+            return
+        state = self.context.state
+        wire = to_request(plan, restock_choice=self.context.capabilities.restock_choice)
+        confirmed = await self.app.push_screen_wait(
+            ConfirmScreen(
+                summary_text(plan, wire, state), title="Confirm refund", yes_label="Refund"
+            )
+        )
+        if not confirmed:
+            return
+        previous = self.attempt
+        # The same request after "not landed" keeps its key; anything else is a new attempt.
+        key = previous.key if previous and previous.wire.request == wire.request else new_key()
+        self.attempt = Attempt(key, wire, plan)
+        request = wire.request
+        await self._run(lambda k: send_refund(shop, self.order_id, request, k), checking=False)
+
+    async def _run(
+        self, call: Callable[[str], Awaitable[RefundOutcome]], *, checking: bool
+    ) -> None:
+        attempt = self.attempt
+        assert attempt is not None
+        self.busy = True
+        self._set_locked(True)
+        self.say("Checking with the shop…" if checking else "Sending the refund…")
+        try:
+            outcome: RefundOutcome = await call(attempt.key)
+        finally:
+            self.busy = False
+        attempt.verdict = outcome.verdict
+        self.outcome = outcome
+        await self._show_outcome(outcome, attempt)
+
+    async def _show_outcome(self, outcome: RefundOutcome, attempt: Attempt) -> None:
+        assert self.context is not None
+        state = self.context.state
+        if outcome.verdict == "landed" and outcome.refund is not None:
+            refund = outcome.refund
+            how = f"through {method_text(state.order)}" if attempt.plan.gateway else "manual"
+            lines = [f"✔ Refund #{refund.id} of {state.money(refund.amount)} recorded ({how})."]
+            if attempt.wire.by_amount:
+                lines.append("Sent by amount for the lines without restock.")
+            self.say("\n".join(lines) + "\nMaking the credit note…", "-ok")
+            self.attempt = None
+            self._clear_form()
+            sentence, note = await save_credit_note(self.app, self.order_id, refund)
+            self.credit_note = note
+            self.say("\n".join([*lines, sentence]), "-ok")
+            self.notify(lines[0], title="Refunded")
+            self.load()
+            return
+        if outcome.verdict == "uncertain":
+            self.say(f"? {outcome.message}\nPress ctrl+s to check with the shop.", "-uncertain")
+            return
+        if outcome.verdict == "not_landed":
+            self.say(
+                f"✖ {outcome.message} Press ctrl+s to send the same refund again, or change it.",
+                "-error",
+            )
+        else:
+            self.say(f"✖ {outcome.message} Nothing was refunded.", "-error")
+            self.attempt = None
+        self._set_locked(False)
+
+    def _clear_form(self) -> None:
+        self.tried = False
+        self._filling = True
+        try:
+            for widget in self.query("#refund-body Input"):
+                widget.value = ""  # type: ignore[attr-defined]
+            self.query_one("#ship-none", RadioButton).value = True
+        finally:
+            self._filling = False
+        self._set_locked(False)
+
+    def _focus_first_problem(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        for key in plan.errors:
+            try:
+                widget = self.query_one(f"#{key}", Input)
+            except Exception:
+                continue
+            if not widget.disabled:
+                widget.focus()
+                return
+
+
+__all__ = [
+    "Attempt",
+    "OrderMoneyScreen",
+    "RefundContext",
+    "RefundOutcome",
+    "RefundScreen",
+    "check_refund",
+    "load_context",
+    "new_key",
+    "save_credit_note",
+    "send_refund",
+    "summary_text",
+]
