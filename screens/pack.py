@@ -268,6 +268,9 @@ class PackScreen(Screen[None]):
         Binding("down", "move(1)", "Next line", show=False, priority=True, id="pack.down"),
         Binding("f2", "focus_scan", "Scan", show=False, priority=True, id="pack.scan"),
         Binding("ctrl+r", "reload", "Reload", show=False, priority=True, id="pack.reload"),
+        Binding(
+            "f3", "receive_return", "Return", key_display="F3", priority=True, id="pack.return"
+        ),
     ]
 
     #: The carrier chosen last in this session (the next parcel likely goes the same way).
@@ -540,6 +543,10 @@ class PackScreen(Screen[None]):
             return
         self.selected = max(0, min(len(self.state.lines) - 1, self.selected + step))
         self._refresh_view()
+
+    def action_receive_return(self) -> None:
+        """A parcel that came back is scanned like one going out: F3 receives it."""
+        self.app.open_return(self.order_id)  # type: ignore[attr-defined]
 
     def action_reload(self) -> None:
         """Read the order again (its status, a failed first load); counts are kept."""

@@ -364,3 +364,19 @@ async def test_with_shipment_tracking_the_tracking_goes_to_the_extension(
     # The extension puts the tracking into WooCommerce's completed email: no second message.
     notes = await api.list_notes(order.id)
     assert not any("6A12345678901" in n.note for n in notes if n.customer_note)
+
+
+async def test_a_scanned_order_can_be_received_as_a_return(make_app, api):
+    from screens.returns import ReturnScreen
+
+    order, _ = await _packable(api)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await _scan(pilot, order.number)
+        await _on_pack(pilot, order.id)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReturnScreen), what="returns")
+        assert app.screen.order_id == order.id
