@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.web import add_web_command
 
     add_web_command(sub)
+    from tui.shops_cli import add_shops_commands
+
+    add_shops_commands(sub)
     return parser
 
 
