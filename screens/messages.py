@@ -514,10 +514,44 @@ class MessagesScreen(Screen[None]):
             self._show_problems(problems)
             self.notify(" ".join(problems), title="Not sent", severity="error")
             return
+        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+            self._queue_offline(text, self.draft.private)
+            return
         self.sending = True
         self.query_one("#compose", TextArea).read_only = True
         self._status("Sending…", "bold")
         self._send(text, self.draft.private, self.draft.key)
+
+    def _queue_offline(self, text: str, private: bool) -> None:
+        """The shop is known to be away: the message waits in the offline journal (sent,
+        checked against the shop first, when it is back) and the draft is cleared."""
+        app = self.app
+        config = self._config
+        body = sign_private(text, config.staff) if private else text
+        order = app.queue.get(self.order_id)  # type: ignore[attr-defined]
+        number = order.number if order is not None else str(self.order_id)
+        app.journal.add_note(  # type: ignore[attr-defined]
+            app.shop_label,
+            self.order_id,
+            body,
+            customer_note=not private,
+            number=number,  # type: ignore[attr-defined]
+        )
+        if not private and config.attribute_changes:
+            app.journal.add_note(  # type: ignore[attr-defined]
+                app.shop_label,  # type: ignore[attr-defined]
+                self.order_id,
+                f"Message to the customer queued offline by {config.staff} on "
+                f"{config.workstation} (orderdesk).",
+                number=number,
+            )
+        self.draft.text = ""
+        self.draft.key = new_key()
+        self.query_one("#compose", TextArea).clear()
+        text = "The shop is offline: the message is queued and sent when the shop is back."
+        self._status(text, "bold yellow")
+        self.notify(text, title="Queued", severity="warning", timeout=8)
+        app.connection_changed.publish(app.connection)  # type: ignore[attr-defined]
 
     @work(group="messages-send", exit_on_error=False)
     async def _send(self, text: str, private: bool, key: str) -> None:

@@ -154,6 +154,11 @@ class QueueScreen(Screen[None]):
         if last_sync is not None:
             ago = humanize.naturaltime(datetime.now(UTC) - last_sync)
             text.append(f" · synced {ago}", style="dim")
+        if app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+            text.append("  offline: changes are queued", style="bold")
+        queued = app.queued_changes()  # type: ignore[attr-defined]
+        if queued:
+            text.append(f"  · {queued} queued change(s)", style="bold reverse yellow")
         self.query_one("#queue-header", Static).update(text)
 
     def _update_status_bar(self) -> None:

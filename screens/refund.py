@@ -226,6 +226,16 @@ class OrderMoneyScreen(Screen[None]):
             super().__init__()
             self.context = context
 
+    def refused_offline(self) -> bool:
+        """Money never waits in the offline journal: say so, and send nothing."""
+        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+            from tui.journal import RefundNotQueued
+
+            self.notify(str(RefundNotQueued()), title="Offline", severity="error", timeout=8)
+            self.app.bell()
+            return True
+        return False
+
     def __init__(self, order_id: int) -> None:
         super().__init__()
         self.order_id = order_id
@@ -597,7 +607,7 @@ class RefundScreen(OrderMoneyScreen):
     async def action_send(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        if self.context is None or self.busy:
+        if self.context is None or self.busy or self.refused_offline():
             return
         shop = self.app.shop  # type: ignore[attr-defined]
         if self._unsettled:

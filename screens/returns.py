@@ -372,7 +372,7 @@ class ReturnScreen(OrderMoneyScreen):
     async def action_receive(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        if self.context is None or self.busy:
+        if self.context is None or self.busy or self.refused_offline():
             return
         job = self.job
         if job is None or not (job.money_given or job.verdict == "uncertain"):

@@ -6,7 +6,9 @@ status-change workers and the undo entry. Screens read the model and ask the App
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import functools
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,11 +22,13 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from client.errors import ShopError
+from client.errors import ShopError, Unavailable
 from client.feed import LiveFeed
 from client.model import Order
-from client.protocol import FeedEvent, ShopClient
+from client.protocol import LIST_FIELDS, FeedEvent, ShopClient
 from tui.config import Config
+from tui.conflicts import ConflictReport, check_before_write
+from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
 from tui.status_changes import (
@@ -53,11 +57,19 @@ class ConnectionChanged(Message):
 
 
 class StatusApplied(Message):
-    def __init__(self, outcome: ChangeOutcome, previous: dict[int, Order], undoing: bool) -> None:
+    def __init__(
+        self,
+        outcome: ChangeOutcome,
+        previous: dict[int, Order],
+        undoing: bool,
+        *,
+        notify: bool = False,
+    ) -> None:
         super().__init__()
         self.outcome = outcome
         self.previous = previous
         self.undoing = undoing
+        self.notify = notify
 
 
 class OrderDeskApp(App[None]):
@@ -148,6 +160,8 @@ class OrderDeskApp(App[None]):
         if message.state != self.connection:
             self.connection = message.state
             self.connection_changed.publish(message.state)
+            if message.state == "live" and self.queued_changes():
+                self.replay_journal()
 
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
@@ -252,7 +266,59 @@ class OrderDeskApp(App[None]):
             )
             if not ok:
                 return
+        if self.connection == "live":
+            targets = await self._settle_conflicts(targets, label)
+            if not targets:
+                return
         self.apply_status(targets, choice.status, notify=choice.notify)
+
+    async def _settle_conflicts(self, orders: list[Order], new_label: str) -> list[Order]:
+        """Compare what the console shows with the shop; ask before overwriting a change.
+
+        Returns the orders to write, as the shop has them now (so undo restores the
+        status they really had). An order deleted meanwhile is dropped with a message.
+        """
+        from screens.confirm import ConfirmScreen
+
+        limit = asyncio.Semaphore(4)
+
+        async def check(order: Order) -> tuple[Order, ConflictReport | ShopError | None]:
+            async with limit:
+                try:
+                    report = await check_before_write(
+                        self.shop, order, loaded=LIST_FIELDS, label=self.status_label
+                    )
+                except Unavailable:
+                    return order, None  # the write will meet the same fault and be journaled
+                except ShopError as error:
+                    return order, error
+                return order, report
+
+        results = await asyncio.gather(*(check(order) for order in orders))
+        keep: list[Order] = []
+        changed: list[tuple[Order, ConflictReport]] = []
+        for order, result in results:
+            if isinstance(result, ShopError):
+                self.notify(f"#{order.number}: {result}", title="Not changed", severity="error")
+            elif result is None:
+                keep.append(order)
+            else:
+                changed.append((order, result))
+        if changed:
+            lines = []
+            for order, report in changed[:6]:
+                lines.append(f"#{order.number} changed in the shop {report.when}:")
+                lines.extend(f"   {line}" for line in report.lines()[:4])
+            if len(changed) > 6:
+                lines.append(f"… and {len(changed) - 6} more orders")
+            lines.append(f"\nSet them to {new_label} anyway?")
+            apply_anyway = await self.push_screen_wait(
+                ConfirmScreen("\n".join(lines), title="Changed by someone else", yes_label="Apply")
+            )
+            if apply_anyway:
+                keep.extend(report.current for _, report in changed)
+            self._apply_local([report.current for _, report in changed])
+        return keep
 
     def apply_status(
         self, orders: list[Order], status: str, *, notify: bool, undoing: bool = False
@@ -272,14 +338,26 @@ class OrderDeskApp(App[None]):
         previous: dict[int, Order],
         undoing: bool,
     ) -> None:
-        outcome = await self.changer.apply(orders, status, notify=notify)
-        self.post_message(StatusApplied(outcome, previous, undoing))
+        if self.connection in ("offline", "reconnecting"):
+            outcome = ChangeOutcome(new_status=status)
+            outcome.failed = [
+                (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in orders
+            ]
+        else:
+            outcome = await self.changer.apply(orders, status, notify=notify)
+        self.post_message(StatusApplied(outcome, previous, undoing, notify=notify))
 
     @on(StatusApplied)
     def _status_applied(self, message: StatusApplied) -> None:
         outcome, previous = message.outcome, message.previous
         label = self.status_label(outcome.new_status)
         self._apply_local(outcome.confirmed)
+        unreachable = [(o, e) for o, e in outcome.failed if isinstance(e, Unavailable)]
+        if unreachable:
+            outcome.failed = [(o, e) for o, e in outcome.failed if not isinstance(e, Unavailable)]
+            self._journal_statuses(
+                [previous[o.id] for o, _ in unreachable], outcome.new_status, message.notify
+            )
         if outcome.failed:
             self._apply_local([previous[order.id] for order, _ in outcome.failed])
             first_order, first_error = outcome.failed[0]
@@ -319,6 +397,63 @@ class OrderDeskApp(App[None]):
         screen = self._queue_screen()
         if screen is not None:
             screen.local_applied(result)
+
+    # ---- offline journal -------------------------------------------------------------
+
+    @functools.cached_property
+    def journal(self) -> Journal:
+        """Changes made while the shop is unreachable; kept on disk across restarts."""
+        return Journal()
+
+    def _journal_statuses(self, orders: list[Order], status: str, notify: bool) -> None:
+        """Keep the new status on screen, queued, and send it when the shop is back."""
+        label = self.status_label(status)
+        for order in orders:
+            notes = self.changer.follow_up_notes(order, status, notify=notify)
+            self.journal.add_status(self.shop_label, order, status, label=label, notes=notes)
+        what = f"#{orders[0].number}" if len(orders) == 1 else f"{len(orders)} orders"
+        self.notify(
+            f"{what} → {label} queued: the shop is unreachable. It is sent when the shop "
+            "is back (and checked against the shop first).",
+            title="Offline",
+            severity="warning",
+            timeout=8,
+        )
+        self.connection_changed.publish(self.connection)
+
+    def queued_changes(self) -> int:
+        return self.journal.pending_count(self.shop_label)
+
+    @work(exclusive=True, group="journal-replay", exit_on_error=False, description="replay")
+    async def replay_journal(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        async def decide(entry: JournalEntry, current: Order) -> bool:
+            return bool(
+                await self.push_screen_wait(
+                    ConfirmScreen(
+                        f"While offline you set #{entry.number} to "
+                        f"{entry.payload.get('label') or entry.payload.get('status')}; "
+                        f"meanwhile it became {self.status_label(current.status)} in the "
+                        "shop. Apply your change anyway?",
+                        title="Changed by someone else",
+                        yes_label="Apply",
+                    )
+                )
+            )
+
+        def settled(result: ReplayResult) -> None:
+            if result.order is not None:
+                self._apply_local([result.order])
+            severity = "information" if result.outcome in ("applied", "skipped") else "warning"
+            self.notify(result.message, title="Queued change", severity=severity)
+
+        summary = await self.journal.replay(
+            self.shop_label, self.shop, on_result=settled, decide=decide
+        )
+        if summary.stopped is None and summary.results:
+            self.notify(f"{len(summary.results)} queued change(s) settled with the shop.")
+        self.connection_changed.publish(self.connection)
 
     def action_undo(self) -> None:
         entry = self.undo_entry

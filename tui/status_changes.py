@@ -8,6 +8,7 @@ from the queue, the detail screen and bulk actions. No widget code here.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -97,20 +98,28 @@ class StatusChanger:
         await asyncio.gather(*(one(order) for order in orders))
         return outcome
 
+    def follow_up_notes(
+        self, before: Order, status: str, *, notify: bool
+    ) -> list[tuple[str, bool]]:
+        """The notes that follow a change of `before` to `status`, as (text, customer_note):
+        the attribution (private) and, with `notify`, the customer's message."""
+        notes: list[tuple[str, bool]] = []
+        if self.attribution is not None:
+            notes.append(
+                (self.attribution.note(self.label(before.status), self.label(status)), False)
+            )
+        if notify:
+            after = dataclasses.replace(before, status=status)
+            notes.append((self.customer_message(after, status), True))
+        return notes
+
     async def _after(
         self, before: Order, after: Order, notify: bool, outcome: ChangeOutcome
     ) -> None:
         """Notes that follow a confirmed change; their failure never undoes the change."""
-        if self.attribution is not None:
-            text = self.attribution.note(self.label(before.status), self.label(after.status))
+        for text, customer_note in self.follow_up_notes(before, after.status, notify=notify):
             try:
-                await self.shop.add_note(after.id, text, customer_note=False)
+                await self.shop.add_note(after.id, text, customer_note=customer_note)
             except ShopError as error:
-                outcome.warnings.append(f"#{after.number}: attribution note not saved ({error})")
-        if notify:
-            try:
-                await self.shop.add_note(
-                    after.id, self.customer_message(after, after.status), customer_note=True
-                )
-            except ShopError as error:
-                outcome.warnings.append(f"#{after.number}: customer not notified ({error})")
+                what = "customer not notified" if customer_note else "attribution note not saved"
+                outcome.warnings.append(f"#{after.number}: {what} ({error})")
