@@ -607,11 +607,13 @@ class RefundScreen(OrderMoneyScreen):
     async def action_send(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        if self.context is None or self.busy or self.refused_offline():
+        if self.context is None or self.busy:
             return
         shop = self.app.shop  # type: ignore[attr-defined]
-        if self._unsettled:
+        if self._unsettled:  # checking what became of a lost answer is always allowed
             await self._run(lambda key: check_refund(shop, self.order_id, key), checking=True)
+            return
+        if self.refused_offline():
             return
         self.tried = True
         self.refresh_plan()

@@ -372,9 +372,13 @@ class ReturnScreen(OrderMoneyScreen):
     async def action_receive(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        if self.context is None or self.busy or self.refused_offline():
+        if self.context is None or self.busy:
             return
         job = self.job
+        if (job is None or not (job.money_given or job.verdict == "uncertain")) and (
+            self.refused_offline()  # a new return; finishing one under way is allowed
+        ):
+            return
         if job is None or not (job.money_given or job.verdict == "uncertain"):
             self.tried = True
             self.refresh_plan()
