@@ -518,6 +518,17 @@ class OrderDeskApp(App[None]):
 
         self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
 
+    def action_add_shop(self) -> None:
+        from screens.shop_form import ShopFormScreen
+        from tui import paths
+
+        def saved(profile: object) -> None:
+            if profile is not None:
+                name = getattr(profile, "name", "")
+                self.notify(f"Saved. Open it with: orderdesk --shop {name}", title="Shop added")
+
+        self.push_screen(ShopFormScreen(paths.config_file()), saved)
+
     def action_invoice_range(self) -> None:
         from screens.export import InvoiceRangeScreen
 
@@ -579,6 +590,9 @@ class OrderDeskApp(App[None]):
             "Customers", "Search customers, see their orders", self.action_customers
         )
         yield SystemCommand("Reports", "Orders, revenue, refunds per day", self.action_reports)
+        yield SystemCommand(
+            "Add a shop", "Save a WooCommerce shop profile to config.toml", self.action_add_shop
+        )
         yield SystemCommand(
             "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
         )
