@@ -1,4 +1,4 @@
-"""`orderdesk shop …` (and `python -m shop …`): serve, seed, outbox, key.
+"""`orderdesk shop …` (and `python -m shop …`): serve, seed, outbox, status, key.
 
 `add_shop_commands(subparsers)` registers the `shop` group on the console's parser; every
 subcommand sets `func(args) -> int` (the exit status).
@@ -97,6 +97,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _db_arg(outbox)
     outbox.add_argument("--order", type=int, default=None, metavar="ID")
     outbox.set_defaults(func=cmd_outbox)
+
+    status = sub.add_parser(
+        "status",
+        help="list or add custom order statuses",
+        description="Custom order statuses (as a WooCommerce plugin registers them). A "
+        "running shop sees a new one at once.",
+    )
+    status_sub = status.add_subparsers(dest="status_command", metavar="ACTION", required=True)
+    status_add = status_sub.add_parser(
+        "add", help="add a custom status (or change its label / stock rule)"
+    )
+    _db_arg(status_add)
+    status_add.add_argument("slug", help="the status slug, e.g. ready-pickup (no 'wc-')")
+    status_add.add_argument("label", help="what people read, e.g. 'Ready for pickup'")
+    status_add.add_argument(
+        "--holds-stock",
+        action="store_true",
+        help="orders in this status keep their items' stock reduced (like processing); "
+        "without it, entering the status gives reduced stock back (like cancelled)",
+    )
+    status_add.set_defaults(func=cmd_status_add)
+    status_list = status_sub.add_parser("list", help="list every status")
+    _db_arg(status_list)
+    status_list.set_defaults(func=cmd_status_list)
 
     key = sub.add_parser("key", help="create an API key pair")
     _db_arg(key)
@@ -226,6 +250,48 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print()
         print(email["body"])
         print("-" * 72)
+    return 0
+
+
+def cmd_status_add(args: argparse.Namespace) -> int:
+    from shop.statuses import CORE_SLUGS, add_status
+
+    slug = args.slug.strip().removeprefix("wc-")
+    if slug in CORE_SLUGS:
+        print(
+            f"{slug!r} is a core WooCommerce status; its label and stock rule are fixed.",
+            file=sys.stderr,
+        )
+        return 2
+    if not args.label.strip():
+        print("The label must not be empty.", file=sys.stderr)
+        return 2
+    db = _db(args)
+    init_db(db)
+    try:
+        add_status(db, slug, args.label.strip(), holds_stock=args.holds_stock)
+    except ValueError as exc:
+        print(f"Cannot add that status: {exc}", file=sys.stderr)
+        return 2
+    rule = "holds stock" if args.holds_stock else "gives stock back"
+    print(f"Status {slug!r} ({args.label.strip()}, {rule}) is registered in {db}.")
+    return 0
+
+
+def cmd_status_list(args: argparse.Namespace) -> int:
+    from shop.statuses import CORE_SLUGS, Statuses
+
+    db = _db(args)
+    init_db(db)
+    conn = open_connection(db)
+    try:
+        statuses = Statuses.load(conn)
+    finally:
+        conn.close()
+    for slug, label in statuses.labels.items():
+        kind = "core" if slug in CORE_SLUGS else "custom"
+        stock = "holds stock" if slug in statuses.holding else "-"
+        print(f"{slug:<20} {label:<24} {kind:<7} {stock}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """What happens when an order changes status, in WooCommerce's order of events.
 
-1. stock: reduced on entering a holding status, given back on pending/cancelled;
+1. stock: reduced on entering a holding status, given back on pending/cancelled (and on
+   custom statuses that do not hold stock);
 2. dates: `date_paid` on entering processing/completed (once), `date_completed` on completed;
 3. setting `refunded` by hand refunds whatever is left (`wc_order_fully_refunded`);
 4. the note "Order status changed from X to Y." with WooCommerce's labels;
@@ -13,7 +14,7 @@ from shop.context import Ctx
 from shop.notes import add_note
 from shop.order_store import OrderRecord
 from shop.outbox import queue_email
-from shop.statuses import PAID_STATUSES, RESTOCK_STATUSES
+from shop.statuses import PAID_STATUSES
 from shop.stock import reduce_order_stock, restore_order_stock
 
 #: (new status, old statuses that trigger it) → email kind, as WooCommerce hooks its emails.
@@ -34,7 +35,7 @@ def change_status(ctx: Ctx, rec: OrderRecord, new: str, *, by_user: bool = False
     doc["status"] = new
     if new in ctx.statuses.holding and not rec.stock_reduced:
         reduce_order_stock(ctx, rec)
-    elif new in RESTOCK_STATUSES and rec.stock_reduced:
+    elif ctx.statuses.releases_stock(new) and rec.stock_reduced:
         restore_order_stock(ctx, rec)
     if new in PAID_STATUSES and not doc["date_paid_gmt"]:
         doc["date_paid_gmt"] = ctx.now

@@ -4,6 +4,11 @@ Statuses live in a table, not in code, because real shops add their own (`wc-awa
 shipment`…) and a client must take the list from the shop. `holds_stock` says whether an
 order in that status keeps its items' stock reduced (WooCommerce: processing, on-hold,
 completed).
+
+Custom statuses follow their `holds_stock` flag both ways: entering one that holds stock
+reduces it (as processing does), entering one that does not gives reduced stock back (as
+pending and cancelled do). Core statuses keep WooCommerce's own rules (failed and refunded
+neither take nor give back).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ CORE_STATUSES: tuple[tuple[str, str, bool], ...] = (
 #: `wc_maybe_increase_stock_levels` hooks).
 RESTOCK_STATUSES = frozenset({"pending", "cancelled"})
 
+CORE_SLUGS = frozenset(slug for slug, _, _ in CORE_STATUSES)
+
 #: Statuses that mark an order paid (`date_paid` is set on entering them).
 PAID_STATUSES = frozenset({"processing", "completed"})
 
@@ -49,6 +56,12 @@ class Statuses:
             labels={r["slug"]: r["label"] for r in rows},
             holding=frozenset(r["slug"] for r in rows if r["holds_stock"]),
         )
+
+    def releases_stock(self, slug: str) -> bool:
+        """Whether entering `slug` gives an order's reduced stock back."""
+        if slug in CORE_SLUGS:
+            return slug in RESTOCK_STATUSES
+        return slug in self.labels and slug not in self.holding
 
     def label(self, slug: str) -> str:
         if slug == "trash":

@@ -28,12 +28,27 @@ def _invalid_refund() -> ApiError:
 
 
 def _paged(
-    call: Call, ctx: Ctx, where: str, args: list[object], rest_base: str, *, with_parent: bool
+    call: Call,
+    ctx: Ctx,
+    conditions: list[str],
+    args: list[object],
+    rest_base: str,
+    *,
+    with_parent: bool,
 ) -> Reply:
     reader = QueryReader(call.query)
     page = read_page(reader)
     order = reader.enum("order", ("asc", "desc"), "desc")
+    gmt = reader.boolean("dates_are_gmt")
+    conditions, args = list(conditions), list(args)
+    # WooCommerce's collection parameters: created strictly after / before.
+    for name, op in (("after", ">"), ("before", "<")):
+        value = reader.date(name, ctx.settings, gmt)
+        if value:
+            conditions.append(f"date_created_gmt {op} ?")
+            args.append(value)
     reader.errors.raise_if_any()
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     direction = "ASC" if order == "asc" else "DESC"
     total = ctx.conn.execute(f"SELECT COUNT(*) FROM refunds {where}", args).fetchone()[0]
     rows = ctx.conn.execute(
@@ -60,12 +75,12 @@ def _paged(
 def list_order_refunds(call: Call, ctx: Ctx) -> Reply:
     rec = _order(ctx, call.route_id("order_id"))
     return _paged(
-        call, ctx, "WHERE order_id = ?", [rec.id], f"/orders/{rec.id}/refunds", with_parent=False
+        call, ctx, ["order_id = ?"], [rec.id], f"/orders/{rec.id}/refunds", with_parent=False
     )
 
 
 def list_all_refunds(call: Call, ctx: Ctx) -> Reply:
-    return _paged(call, ctx, "", [], "/refunds", with_parent=True)
+    return _paged(call, ctx, [], [], "/refunds", with_parent=True)
 
 
 def get_order_refund(call: Call, ctx: Ctx) -> Reply:
