@@ -7,6 +7,7 @@ lines' products in one worker, and reloads when the live feed says the order cha
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,13 +65,15 @@ def total_weight(order: Order, products: dict[int, Product]) -> Decimal | None:
     return sum((w * q for w, q in weights if w is not None), Decimal("0"))
 
 
-def render_summary(details: OrderDetails, styles: StatusStyles) -> Text:
+def render_summary(
+    details: OrderDetails, styles: StatusStyles, label: Callable[[str], str] = status_label
+) -> Text:
     order = details.order
     text = Text()
     text.append(f"#{order.number}  ", style="bold")
     look = styles[order.status]
     text.append(
-        f" {look.symbol} {status_label(order.status)} ",
+        f" {look.symbol} {label(order.status)} ",
         style=f"bold {look.text_colour} on {look.colour}",
     )
     text.append(f"  created {local_time(order.date_created)} ({age(order.date_created)})")
@@ -246,7 +249,11 @@ class OrderDetailScreen(Screen[None]):
             f"{format_money(order.total, order.currency)}"
         )
         self.query_one("#detail-summary", Static).update(
-            render_summary(details, self.app.status_styles)  # type: ignore[attr-defined]
+            render_summary(
+                details,
+                self.app.status_styles,  # type: ignore[attr-defined]
+                self.app.status_label,  # type: ignore[attr-defined]
+            )
         )
         self.query_one("#detail-billing", Static).update(
             render_address("Billing", order, "billing")

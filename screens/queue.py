@@ -105,6 +105,8 @@ class QueueScreen(Screen[None]):
     # ---- live updates -----------------------------------------------------------------
 
     def feed_applied(self, event: FeedEvent, result: UpsertResult) -> None:
+        if not self.is_attached:  # the app is closing while a feed event arrives
+            return
         table = self.table
         if event.kind == "loaded":
             table.loading = False
@@ -119,6 +121,8 @@ class QueueScreen(Screen[None]):
         self._update_header()
 
     def local_applied(self, result: UpsertResult) -> None:
+        if not self.is_attached:
+            return
         self.table.apply_update(result, highlight=False)
         self._update_status_bar()
 

@@ -90,6 +90,7 @@ def run_console(args: argparse.Namespace) -> int:
                 url = demo.wait_ready()
             except DemoShopError as error:
                 raise LaunchError(str(error)) from None
+            register_custom_statuses(demo.db_path, config)
             target = Target(label="demo shop", url=url, key=demo.key, secret=demo.secret, demo=True)
         assert target is not None
         app = build_app(target, config)
@@ -100,6 +101,17 @@ def run_console(args: argparse.Namespace) -> int:
         if demo is not None:
             demo.stop()
     return 0
+
+
+def register_custom_statuses(db_path: Path, config: Config) -> None:
+    """The demo shop accepts the custom statuses configured for the console, as a real
+    shop does once the plugin that defines them is installed."""
+    from client.model import CORE_STATUSES
+    from shop.statuses import add_status
+
+    for slug, setting in config.statuses.items():
+        if slug not in CORE_STATUSES:
+            add_status(db_path, slug, setting.label or slug, holds_stock=bool(setting.holds_stock))
 
 
 def build_app(target: Target, config: Config):  # -> OrderDeskApp

@@ -67,3 +67,30 @@ def test_web_serves_the_console_page_on_loopback(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_demo_shop_learns_the_custom_statuses_of_the_config(tmp_path: Path) -> None:
+    from shop import db
+    from shop.db import open_connection
+    from shop.statuses import Statuses
+    from tui.config import Config, StatusSetting
+    from tui.launch import register_custom_statuses
+
+    path = tmp_path / "demo.sqlite3"
+    db.init_db(path)
+    config = Config(
+        statuses={
+            "ready-pickup": StatusSetting(
+                slug="ready-pickup", label="Ready for pickup", holds_stock=True
+            ),
+            "completed": StatusSetting(slug="completed", label="Done"),
+        }
+    )
+    register_custom_statuses(path, config)
+    register_custom_statuses(path, config)  # every start: idempotent
+    conn = open_connection(path)
+    statuses = Statuses.load(conn)
+    conn.close()
+    assert statuses.label("ready-pickup") == "Ready for pickup"
+    assert "ready-pickup" in statuses.holding
+    assert statuses.label("completed") == "Completed"  # core statuses are the shop's own
