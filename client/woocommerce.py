@@ -220,7 +220,8 @@ class WooCommerceClient:
             auth=build_auth(self.auth_mode, key, secret, oauth_method=oauth_method),
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=3.0),
-            verify=_ssl_context(verify),
+            # Plain HTTP never uses TLS: skip building a CA context (0.1 s of start-up).
+            verify=_ssl_context(verify) if self.base_url.startswith("https:") else False,
             follow_redirects=False,
             # Proxy settings from the environment make no sense for a shop on this machine.
             trust_env=not is_loopback(httpx.URL(self.base_url).host),

@@ -31,6 +31,7 @@ from typing import Any
 import tomli_w
 
 from client.model import Order
+from tui import doc_labels as labels
 from tui import paths
 from tui.config import (
     STATUS_SLUG,
@@ -40,7 +41,6 @@ from tui.config import (
     dotted,
     read_toml,
 )
-from tui.documents import labels
 from tui.render import status_label as _english_status_label
 
 #: The placeholders a template may use, in the order the manager screen lists them.
@@ -293,7 +293,7 @@ def placeholder_context(
     status being set when notifying of a change); ``tracking_number`` falls back to
     tracking meta on the order; ``today`` is for tests.
 
-    ``order_total`` reads as on the shop's documents (``tui.documents.labels.money``):
+    ``order_total`` reads as on the shop's documents (``tui.doc_labels.money``):
     ``€65.75`` in English, ``65,75 €`` in French (no-break spaces), ``12.00 CHF`` for a
     currency without a one-character symbol. ``date`` is today: ``3 March 2026`` /
     ``1er mars 2026``.
