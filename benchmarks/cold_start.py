@@ -1,0 +1,153 @@
+"""1. Cold start: from launching the console to a filled, interactive queue.
+
+`orderdesk --url … --key … --secret …` is launched in a 120x40 tmux pane against a
+subprocess shop with 10,000 orders (fresh config and data directories each time). The
+screen is captured every ~10 ms; the clock runs from just before tmux starts the process
+to the first capture showing:
+- first rows: an order row (`#<number>`) in the table;
+- full queue: the status bar reading "10,000 of 10,000" with the "loading…" mark gone
+  (the app sets it once the last page is in the model; the table is usable throughout).
+Baseline (the floor): an empty Textual app launched the same way, until its one word shows.
+Capturing costs a few ms of resolution; both sides pay it alike.
+
+Target: full queue < 1.0 s, median of at least 5 launches.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+from benchmarks.context import SMALL, Run
+from benchmarks.floor_app import READY
+from benchmarks.harness import BenchResult, Figure, summary
+from benchmarks.shops import KEY, ROOT, SECRET
+from benchmarks.terminal import launch
+
+NAME = "cold_start"
+TITLE = "Cold start to a filled, interactive queue"
+ROW = re.compile(r"^\s*#\d+\s", re.MULTILINE)
+
+
+def console_command(url: str) -> list[str]:
+    """`orderdesk --url … --key … --secret …`, run as `python -m tui.cli` (what the
+    `orderdesk` script runs) so it uses this checkout's code whatever is installed."""
+    return [sys.executable, "-m", "tui.cli", "--url", url, "--key", KEY, "--secret", SECRET]
+
+
+def console_env(workdir: Path) -> dict[str, str]:
+    """Fresh per-launch config and data directories: nothing cached between launches."""
+    home = Path(tempfile.mkdtemp(prefix="launch-", dir=workdir))
+    (home / "config").mkdir()
+    (home / "data").mkdir()
+    return {
+        "ORDERDESK_CONFIG_DIR": str(home / "config"),
+        "ORDERDESK_DATA_DIR": str(home / "data"),
+        "COLORTERM": "truecolor",
+    }
+
+
+def full_count_shown(orders: int) -> Callable[[str], bool]:
+    wanted = f"{orders:,} of {orders:,}"
+
+    def shown(screen: str) -> bool:
+        return wanted in screen and "loading…" not in screen
+
+    return shown
+
+
+def console_process(pid: int) -> psutil.Process:
+    """The console's Python process behind a tmux pane (the pane runs it via exec)."""
+    process = psutil.Process(pid)
+    for candidate in (process, *process.children(recursive=True)):
+        try:
+            if "orderdesk" in " ".join(candidate.cmdline()):
+                return candidate
+        except psutil.Error:
+            continue
+    return process
+
+
+def run(ctx: Run) -> BenchResult:
+    result = BenchResult(NAME, f"{TITLE} ({SMALL:,} orders)")
+    shop = ctx.shop(SMALL)
+    launches = 5 if ctx.quick else 7
+    first_rows: list[float] = []
+    full: list[float] = []
+    floor: list[float] = []
+    cpu: list[float] = []
+    for i in range(launches):
+        pane = launch(
+            f"cold-{i}",
+            console_command(shop.url),
+            env=console_env(ctx.workdir),
+            cwd=str(ROOT),
+        )
+        try:
+            rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
+            full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+            if full_at is None:
+                result.notes.append(f"launch {i}: the queue never showed {SMALL:,} orders")
+                result.details.setdefault("screens", []).append(pane.text())
+                continue
+            first_rows.append(rows_at or full_at)
+            full.append(full_at)
+            try:
+                times = console_process(pane.pid()).cpu_times()
+                cpu.append(times.user + times.system)
+            except psutil.Error:
+                pass
+            ctx.log(f"  launch {i}: first rows {rows_at:.2f} s, full queue {full_at:.2f} s")
+        finally:
+            pane.close()
+        floor_pane = launch(
+            f"floor-{i}",
+            [sys.executable, "-m", "benchmarks.floor_app"],
+            env=console_env(ctx.workdir),
+            cwd=str(ROOT),
+        )
+        try:
+            at = floor_pane.wait_for(lambda s: READY in s, timeout=30)
+            if at is not None:
+                floor.append(at)
+        finally:
+            floor_pane.close()
+    floor_median = summary(floor)["median"] if floor else None
+    result.add(
+        Figure(
+            "to full queue, median",
+            summary(full)["median"] if full else None,
+            "s",
+            target=1.0,
+            baseline=floor_median,
+            baseline_label="empty Textual app",
+            samples=full,
+        ),
+        Figure(
+            "to first rows, median",
+            summary(first_rows)["median"] if first_rows else None,
+            "s",
+            baseline=floor_median,
+            baseline_label="empty Textual app",
+            samples=first_rows,
+        ),
+    )
+    result.add(
+        Figure(
+            "console CPU to full queue, median",
+            summary(cpu)["median"] if cpu else None,
+            "s",
+            note="CPU seconds of the console process: unaffected by other work on the machine",
+            samples=cpu,
+        )
+    )
+    result.details.update(
+        {"full_s": full, "first_rows_s": first_rows, "floor_s": floor, "cpu_s": cpu}
+    )
+    result.notes.append(f"{len(full)} launches, floor {len(floor)} launches, 120x40 tmux pane")
+    return result
