@@ -4,7 +4,6 @@ requests or inject faults the real shop cannot produce on demand."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,30 +12,17 @@ import httpx
 import pytest
 
 from tests.client.shop_harness import SEEDED_ORDERS, Keys, Shop, asgi_shop_for
+from tests.shop_copies import private_copy, seeded_template
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from shop import db as shop_db
-    from shop import seed as shop_seed
-
-    path = tmp_path_factory.mktemp("client-template") / "shop.sqlite3"
-    shop_db.init_db(path)
-    shop_seed.seed(path, SEEDED_ORDERS)
-    return path
+    return seeded_template(tmp_path_factory, "client-template", SEEDED_ORDERS)
 
 
 @pytest.fixture
 def db_path(template_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the seeded shop (sqlite backup: safe whatever the WAL holds)."""
-    target = tmp_path / "shop.sqlite3"
-    source = sqlite3.connect(template_db)
-    dest = sqlite3.connect(target)
-    with dest:
-        source.backup(dest)
-    source.close()
-    dest.close()
-    return target
+    return private_copy(template_db, tmp_path)
 
 
 @pytest.fixture

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from shop.server import RunningShop, start_in_thread
 
 from client.woocommerce import WooCommerceClient
-from shop import db as shop_db
 from shop import keys as shop_keys
-from shop import seed as shop_seed
+from shop.server import RunningShop, start_in_thread
+from tests.shop_copies import private_copy, seeded_template
 from tui.app import OrderDeskApp
 from tui.config import Config
 
@@ -22,23 +19,12 @@ SEEDED_ORDERS = 120
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "shop.sqlite3"
-    shop_db.init_db(path)
-    shop_seed.seed(path, SEEDED_ORDERS)
-    return path
+    return seeded_template(tmp_path_factory, "template", SEEDED_ORDERS)
 
 
 @pytest.fixture
 def db_path(template_db: Path, tmp_path: Path) -> Path:
-    """A private copy of the seeded shop (sqlite backup: safe whatever the WAL holds)."""
-    target = tmp_path / "shop.sqlite3"
-    source = sqlite3.connect(template_db)
-    dest = sqlite3.connect(target)
-    with dest:
-        source.backup(dest)
-    source.close()
-    dest.close()
-    return target
+    return private_copy(template_db, tmp_path)
 
 
 @pytest.fixture
@@ -81,7 +67,3 @@ def make_app(shop: RunningShop, key_pair: tuple[str, str], config: Config, isola
         return OrderDeskApp(client, config=cfg or config, shop_label="test shop")
 
     return factory
-
-
-def copy_db(source: Path, target: Path) -> None:
-    shutil.copy(source, target)
