@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.order_table import OrderTable
 
 #: Number keys filter by these statuses (0 shows all).
@@ -82,7 +83,7 @@ class QueueScreen(Screen[None]):
         yield Input(placeholder="search number, customer, email or SKU…", id="search")
         yield OrderTable(id="orders")
         yield Static("", id="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> OrderTable:
@@ -113,6 +114,7 @@ class QueueScreen(Screen[None]):
             table.refresh_view()
             if self.focused is None:
                 table.focus()
+            self.query_one(KeyBar).refresh_keys()
         else:
             table.apply_update(result)
             if event.kind == "created" and result.new_ids:
