@@ -814,6 +814,11 @@ class WooCommerceClient:
         its meta (`_orderdesk_refund_key`), so after a lost answer the order's refunds are
         searched for it — on any WooCommerce — before one retry with the same key. A refund
         above what remains is `Invalid` (the store answers HTTP 500 for it).
+
+        Residual risk on a plain WooCommerce (which ignores Idempotency-Key): a first
+        attempt still being processed when the check runs, or a store that crashed between
+        creating the refund and saving its meta, leaves no marker to find, so the retry
+        could make a second refund. The reference shop's Idempotency-Key closes both.
         """
         key = idempotency_key or new_idempotency_key()
         body = await self._refund_body(order_id, request, key)
