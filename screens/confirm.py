@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -26,7 +26,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.question, id="confirm-question")
+            # A long question (the conflict report lists several orders) scrolls here, so
+            # the buttons stay on an 80x24 screen.
+            with VerticalScroll(id="confirm-body"):
+                yield Static(self.question, id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")
                 yield Button("No (n)", id="no")

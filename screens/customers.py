@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import ShopError
@@ -32,6 +32,7 @@ from client.model import Address, Customer, Order
 from client.protocol import OrderQuery
 from tui.render import format_money, local_time
 from tui.reports import counts_as_sale
+from tui.widgets.key_bar import KeyBar
 
 #: What the order history needs of each order.
 HISTORY_FIELDS: tuple[str, ...] = (
@@ -170,7 +171,7 @@ class CustomersScreen(Screen[None]):
                 table: DataTable[Text | str] = DataTable(id="customer-orders", cursor_type="row")
                 table.add_columns("Order", "Date", "Status", "Items", "Total")
                 yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.initial_search or not self.customer_id:

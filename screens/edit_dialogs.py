@@ -101,8 +101,8 @@ class ProductPicker(ModalScreen[Product | None]):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="product_picker.cancel"),
-        Binding("down", "move(1)", "Next", show=False, id="product_picker.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="product_picker.up"),
+        Binding("down", "move(1)", "Next", show=False, priority=True, id="product_picker.down"),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="product_picker.up"),
     ]
 
     def __init__(

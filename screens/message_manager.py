@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from screens.message_picker import summary_line
@@ -38,6 +38,7 @@ from tui.messages import (
     PredefinedMessage,
     validate_template,
 )
+from tui.widgets.key_bar import KeyBar
 
 #: Called with the dialog's values; returns why they were refused, or None when saved.
 Submit = Callable[..., str | None]
@@ -201,7 +202,7 @@ class MessageManagerScreen(Screen[None]):
             classes="manager-section",
         )
         yield DataTable(id="template-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         messages = self.query_one("#message-table", DataTable)

@@ -107,8 +107,8 @@ class MessagePicker(ModalScreen[PredefinedMessage | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="message_picker.cancel"),
-        Binding("down", "move(1)", "Next", show=False, id="message_picker.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="message_picker.up"),
+        Binding("down", "move(1)", "Next", show=False, priority=True, id="message_picker.down"),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="message_picker.up"),
     ]
 
     def __init__(

@@ -55,7 +55,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from client.errors import ShopError
@@ -71,6 +71,7 @@ from tui.messages import (
 )
 from tui.notifications import message_context
 from tui.render import local_time, plain_note
+from tui.widgets.key_bar import KeyBar
 
 EntryKind = Literal["to_customer", "private", "from_customer"]
 AuthorKind = Literal["system", "staff", "customer"]
@@ -332,7 +333,7 @@ class MessagesScreen(Screen[None]):
         )
         yield Static("", id="compose-problems")
         yield Static("", id="compose-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.draft = draft_for(self.app, self.order_id)

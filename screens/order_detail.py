@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
@@ -34,6 +34,7 @@ from tui.render import (
     timeline,
 )
 from tui.status_style import StatusStyles
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,7 @@ class OrderDetailScreen(Screen[None]):
             yield Static("", id="detail-totals")
             yield Static("Timeline", classes="section-title")
             yield Static("", id="detail-timeline")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

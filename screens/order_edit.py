@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from client.errors import Conflict, ShopError
 from client.model import STOCK_HOLDING_STATUSES, Order, Product
@@ -40,6 +40,7 @@ from screens.order_detail import render_totals, stock_state
 from tui.addresses import ADDRESS_FIELDS, AddressKind
 from tui.order_draft import DraftLine, OrderDraft, ShippingChoice, Verdict, address_dict
 from tui.render import format_money
+from tui.widgets.key_bar import KeyBar
 
 #: Most products loaded for searching locally (10 pages); bigger catalogues are searched
 #: in the shop (name and exact SKU; EAN only among those loaded).
@@ -125,8 +126,18 @@ class OrderEditScreen(Screen[None]):
         Binding("s", "address('shipping')", "Ship to", id="edit.shipping_address"),
         Binding("m", "shipping_method", "Shipping", id="edit.shipping_method"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="edit.reload"),
-        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False, id="edit.page_down"),
-        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False, id="edit.page_up"),
+        # Priority: the lines table (focused) would otherwise take page keys for itself.
+        Binding(
+            "pagedown",
+            "scroll_body(1)",
+            "Scroll down",
+            show=False,
+            priority=True,
+            id="edit.page_down",
+        ),
+        Binding(
+            "pageup", "scroll_body(-1)", "Scroll up", show=False, priority=True, id="edit.page_up"
+        ),
         Binding("question_mark,f1", "app.help", "Help", id="edit.help"),
     ]
 
@@ -159,7 +170,7 @@ class OrderEditScreen(Screen[None]):
             yield Static("", id="edit-shipping-method")
             yield Static("", id="edit-problems")
             yield Static("", id="edit-totals")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -38,7 +38,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from client.errors import ShopError
 from client.model import Order, Product
@@ -62,6 +62,7 @@ from tui.scan_codes import (
     looks_like_order_code,
     resolve_order,
 )
+from tui.widgets.key_bar import KeyBar
 
 #: Statuses in which an order must not be packed (shipped already, or not to be sent).
 BLOCKED_STATUSES = frozenset({"completed", "cancelled", "refunded", "failed", "trash"})
@@ -306,7 +307,7 @@ class PackScreen(Screen[None]):
                 adjust_keys=True, id="scan-input", placeholder="scan a product (SKU or EAN)…"
             )
             yield Static("", id="scan-message")
-        yield Footer()
+        yield KeyBar()
 
     def _label(self, status: str) -> str:
         """A status as this shop names it (custom statuses from config included)."""

@@ -22,12 +22,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Order
 from tui.clipboard import copy_text
 from tui.render import format_money, local_time
+from tui.widgets.key_bar import KeyBar
 
 #: Light modules around the code: scanners need a margin lighter than the code.
 QR_BORDER = 2
@@ -112,7 +113,7 @@ class PaymentLinkScreen(Screen[None]):
         with VerticalScroll(id="link-body"), Horizontal(id="link-row"):
             yield Static("", id="link-qr")
             yield Static("Loading…", id="link-info")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#link-body").focus()

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from client.errors import ShopError
 from tui.documents import PickEntry, aggregate_pick_list
 from tui.print_jobs import fetch_orders, print_pick_list
+from tui.widgets.key_bar import KeyBar
 
 #: Order numbers shown per line on screen before "+N" (the PDF shows more).
 ORDERS_SHOWN = 6
@@ -67,7 +68,7 @@ class PickListScreen(Screen[None]):
         yield Static("", id="pick-status")
         yield ProgressBar(id="pick-progress", show_eta=False)
         yield DataTable(id="pick-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#pick-table", DataTable)

@@ -176,6 +176,12 @@ class QueueScreen(Screen[None]):
         text.append(f"{shown:,} of {len(model):,} ", style="bold")
         if not self.app.loaded:  # type: ignore[attr-defined]
             text.append("loading… ", style="bold reverse")
+        # What the user did (marks, search) first: at 80 columns the counts get cut.
+        marked = len(self.table.marked_ids)
+        if marked:
+            text.append(f" {marked} marked ", style="bold reverse")
+        if model.search:
+            text.append(f"  search: {model.search!r}", style="bold")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
@@ -187,11 +193,6 @@ class QueueScreen(Screen[None]):
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
         if others:
             text.append(f"  other:{others:,}")
-        if model.search:
-            text.append(f"   search: {model.search!r}", style="bold")
-        marked = len(self.table.marked_ids)
-        if marked:
-            text.append(f"   {marked} marked", style="bold reverse")
         text.append(f"   sort: {model.sort_key}{' ↓' if model.descending else ' ↑'}", style="dim")
         self.query_one("#status-bar", Static).update(text)
 

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from client.errors import ShopError
 from tui.paths import documents_dir
@@ -40,6 +40,7 @@ from tui.reports import (
     write_daily_csv,
     write_products_csv,
 )
+from tui.widgets.key_bar import KeyBar
 
 CHART_HEIGHT = 8
 TOP_PRODUCTS = 10
@@ -194,7 +195,7 @@ class ReportsScreen(Screen[None]):
             yield Static("", id="report-chart")
             yield Static("", id="report-days")
             yield Static("", id="report-products")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.run_report()

@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from client.errors import Invalid, ShopError
 from client.model import Coupon, Order, Refund
@@ -55,6 +55,7 @@ from tui.refund_plan import (
     recorded_vouchers,
     to_request,
 )
+from tui.widgets.key_bar import KeyBar
 
 Outcome = Literal["refund", "voucher"]
 
@@ -183,7 +184,7 @@ class ReturnScreen(OrderMoneyScreen):
             yield Static("", id="refund-problems")
             yield Static("", id="refund-totals")
             yield Static("", id="refund-result")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#voucher-row").display = False

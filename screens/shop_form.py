@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from client.diagnose import AUTHENTICATION, MARKS, Diagnosis, diagnose
 from tui.config import (
@@ -30,6 +30,7 @@ from tui.config import (
     resolve_secret,
     save_profile,
 )
+from tui.widgets.key_bar import KeyBar
 
 SECRET_SOURCES: tuple[tuple[str, str], ...] = (
     ("typed here (kept in config.toml, mode 0600)", "secret"),
@@ -118,7 +119,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
             )
             with VerticalScroll(id="shop-form-result-box"):
                 yield Static("", id="shop-form-result")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#url" if self.initial_name else "#name", Input).focus()

@@ -26,8 +26,8 @@ class StatusChoice:
 class StatusPicker(ModalScreen[StatusChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="status_picker.cancel"),
-        Binding("down", "move(1)", "Next", show=False, id="status_picker.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="status_picker.up"),
+        Binding("down", "move(1)", "Next", show=False, priority=True, id="status_picker.down"),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="status_picker.up"),
         Binding("ctrl+n", "toggle_notify", "Notify customer", id="status_picker.notify"),
     ]
 

@@ -80,6 +80,8 @@ class OrderDeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
+        # F1 also from dialogs (whose own keys hide the app's) and from text fields.
+        Binding("f1", "help", "Help", priority=True, id="app.help_anywhere"),
         Binding("f2,colon", "scan", "Scan", id="app.scan"),
     ]
 
@@ -575,7 +577,9 @@ class OrderDeskApp(App[None]):
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 toggles, as it did before F1 became app-wide
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -596,14 +600,36 @@ class OrderDeskApp(App[None]):
         yield SystemCommand(
             "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
         )
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if binding.description and binding.action and active.node is screen:
-                yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    f"Same as pressing {key}",
-                    lambda action=binding.action: self.run_action(action, screen),
-                )
+        yield from self._binding_commands(screen)
+
+    def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of `screen` as a command: the screen's own and those of the focused
+        widget (the queue's space and enter), one command per action with all its keys.
+
+        Textual's own widgets' keys (an Input's cursor moves…) have no `id` and are left
+        out; the app's keys are the commands above.
+        """
+        found: dict[tuple[int, str, str], tuple[object, str, list[str]]] = {}
+        for active in screen.active_bindings.values():
+            binding, node = active.binding, active.node
+            if not binding.description or not binding.action or node is self:
+                continue
+            if node is not screen and not binding.id:
+                continue
+            entry = found.setdefault(
+                (id(node), binding.action, binding.description),
+                (node, binding.action, []),
+            )
+            display = binding.key_display or self.get_key_display(binding)
+            if display not in entry[2]:
+                entry[2].append(display)
+        for (_node_id, _action, description), (node, action, keys) in found.items():
+            shown = ", ".join(keys)
+            yield SystemCommand(
+                f"{description} ({shown})",
+                f"Same as pressing {shown}",
+                lambda action=action, node=node: self.run_action(action, node),
+            )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
