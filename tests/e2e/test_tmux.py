@@ -2,94 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from client.woocommerce import WooCommerceClient
-from shop.server import start_in_thread
-from tui.embedded import DB_NAME, KEYS_NAME
+from tests.e2e.tmux import ORDERDESK, Tmux, console_env, demo_shop_client
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-ORDERDESK = Path(sys.executable).with_name("orderdesk")
-
-
-class Tmux:
-    def __init__(self, env: dict[str, str], width: int = 120, height: int = 36) -> None:
-        self.name = f"orderdesk-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.width, self.height = width, height
-
-    def start(self, command: str) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                str(self.width),
-                "-y",
-                str(self.height),
-                f"env {exports} {command}; sleep 30",
-            ],
-            check=True,
-        )
-        subprocess.run(["tmux", "set-option", "-t", self.name, "escape-time", "10"], check=False)
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.15)
-
-    def text(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", *keys], check=True)
-
-    def screen(self) -> str:
-        out = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return out.stdout
-
-    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if needle in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared; screen was:\n{screen}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
-
 
 @pytest.fixture
 def tmux(tmp_path: Path):
-    env = {
-        "ORDERDESK_CONFIG_DIR": str(tmp_path / "config"),
-        "ORDERDESK_DATA_DIR": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "HOME": os.environ.get("HOME", "/root"),
-        "PATH": os.environ.get("PATH", ""),
-    }
-    session = Tmux(env)
+    session = Tmux(console_env(tmp_path, TERM="xterm-256color"))
     yield session
     session.kill()
 
@@ -113,13 +43,6 @@ async def test_start_see_orders_change_a_status_and_quit(tmux: Tmux, tmp_path: P
     tmux.keys("q")
     tmux.wait_for("EXITED-0", timeout=15)
 
-    data = tmp_path / "data"
-    keys = json.loads((data / KEYS_NAME).read_text())
-    running = start_in_thread(data / DB_NAME)
-    try:
-        client = WooCommerceClient(running.url, keys["key"], keys["secret"])
+    async with demo_shop_client(tmp_path / "data") as client:
         order = await client.get_order(int(number))
-        await client.aclose()
-    finally:
-        running.stop()
     assert order.status == "on-hold"
