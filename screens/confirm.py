@@ -17,18 +17,32 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, *, title: str = "Confirm", yes_label: str = "Yes") -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        title: str = "Confirm",
+        yes_label: str = "Yes",
+        details: str = "",
+    ) -> None:
+        """`details` (a conflict report, say) scroll above the question, which stays in
+        sight beside the buttons however long they are."""
         super().__init__()
         self.question = question
+        self.details = details
         self.title_text = title
         self.yes_label = yes_label
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            # A long question (the conflict report lists several orders) scrolls here, so
-            # the buttons stay on an 80x24 screen.
+            # Long text scrolls here, so the buttons stay on an 80x24 screen.
             with VerticalScroll(id="confirm-body"):
+                if self.details:
+                    yield Static(self.details, id="confirm-details")
+                else:
+                    yield Static(self.question, id="confirm-question")
+            if self.details:
                 yield Static(self.question, id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")

@@ -313,9 +313,13 @@ class OrderDeskApp(App[None]):
                 lines.extend(f"   {line}" for line in report.lines()[:4])
             if len(changed) > 6:
                 lines.append(f"… and {len(changed) - 6} more orders")
-            lines.append(f"\nSet them to {new_label} anyway?")
             apply_anyway = await self.push_screen_wait(
-                ConfirmScreen("\n".join(lines), title="Changed by someone else", yes_label="Apply")
+                ConfirmScreen(
+                    f"Set them to {new_label} anyway?",
+                    details="\n".join(lines),
+                    title="Changed by someone else",
+                    yes_label="Apply",
+                )
             )
             if apply_anyway:
                 keep.extend(report.current for _, report in changed)

@@ -137,6 +137,7 @@ def essential_text(name: str, screen: Screen[Any], orders: TourOrders) -> list[s
         "ship dialog": [f"#{order.number}"],
         "delete order": [f"{order.number}"],
         "payment link": ["http"],
+        "conflict": [screen.app.status_label("completed"), f"#{orders.others[0].number}"],
     }
     return by_screen.get(name, [])
 
