@@ -95,7 +95,6 @@ async def settled(pilot: Pilot, screen: Screen[Any]) -> None:
 
     await wait_until(pilot, idle, timeout=20, what=f"{type(screen).__name__} to load")
     await pilot.pause()
-    await pilot.pause()
 
 
 async def opened(pilot: Pilot, kind: type[Screen[Any]] | str) -> Screen[Any]:

@@ -221,10 +221,16 @@ def _focus_problems(screen: Screen[Any]) -> list[str]:
     return []
 
 
-async def _looks_focused(pilot: Pilot, screen: Screen[Any], widget: Widget, region: Region) -> bool:
-    """Whether `region` of the terminal changes when `widget` loses focus."""
+async def _looks_focused(
+    pilot: Pilot, screen: Screen[Any], widget: Widget, around: Widget | None = None
+) -> bool | None:
+    """Whether the terminal under `around` (default: `widget`) changes when `widget` loses
+    focus; None when the focused widget is not on the terminal at all."""
     widget.focus()
     await pilot.pause()
+    region = visible_region(screen, around or widget)
+    if not region.area:
+        return None
     focused = cells(screen, region)
     screen.set_focus(None)
     await pilot.pause()
@@ -247,22 +253,15 @@ async def _focus_style_problems(
         if look in checked:
             continue
         checked.add(look)
-        widget.focus()
-        await pilot.pause()
-        region = visible_region(screen, widget)
-        if not region.area:
+        seen = await _looks_focused(pilot, screen, widget)
+        if seen is None:
             problems.append(f"{describe(widget)} gets focus but is not on the terminal")
             continue
-        if await _looks_focused(pilot, screen, widget, region):
-            continue
         parent = widget.parent
-        if (
-            isinstance(parent, Widget)
-            and parent is not screen
-            and await _looks_focused(pilot, screen, widget, visible_region(screen, parent))
-        ):
-            continue
-        problems.append(f"{describe(widget)} looks the same with and without focus")
+        if not seen and isinstance(parent, Widget) and parent is not screen:
+            seen = await _looks_focused(pilot, screen, widget, parent)
+        if not seen:
+            problems.append(f"{describe(widget)} looks the same with and without focus")
     if before is not None and before.is_attached:
         before.focus()
         await pilot.pause()
