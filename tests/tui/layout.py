@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rich.color import ColorSystem
 from rich.style import Style
 from textual.errors import NoWidget
 from textual.geometry import Region
@@ -167,15 +168,34 @@ def layout_problems(screen: Screen) -> list[str]:
 
 
 def cells(screen: Screen, region: Region) -> list[list[tuple[str, Style | None]]]:
-    """The characters and styles the terminal shows inside `region`."""
+    """The characters and styles the terminal shows inside `region`, colours as a
+    16-colour terminal shows them (two shades that differ only in truecolor count as one)."""
     strips = screen._compositor.render_strips()
     out = []
     for y in range(region.y, region.bottom):
         if y >= len(strips):
             break
         strip = strips[y].crop(region.x, region.right)
-        out.append([(char, segment.style) for segment in strip for char in segment.text])
+        out.append(
+            [(char, _in_16_colours(segment.style)) for segment in strip for char in segment.text]
+        )
     return out
+
+
+def _in_16_colours(style: Style | None) -> Style | None:
+    """`style` as a 16-colour terminal shows it (what `TERM=xterm` over SSH gets)."""
+    if style is None:
+        return None
+    return Style(
+        color=style.color.downgrade(ColorSystem.STANDARD) if style.color else None,
+        bgcolor=style.bgcolor.downgrade(ColorSystem.STANDARD) if style.bgcolor else None,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        reverse=style.reverse,
+        strike=style.strike,
+    )
 
 
 def text_in(screen: Screen, region: Region) -> str:

@@ -43,6 +43,7 @@ from tests.tui.layout import (
     describe,
     iter_focusable,
     layout_problems,
+    placed,
     text_in,
     visible_region,
 )
@@ -241,7 +242,8 @@ async def _focus_style_problems(
     pilot: Pilot, screen: Screen[Any], checked: set[tuple[str, str, frozenset[str]]]
 ) -> list[str]:
     """Every focusable widget looks different focused and not focused (itself, or the
-    container around it with a focus-within style).
+    container around it with a focus-within style), even with colours cut down to the 16
+    of a `TERM=xterm` terminal (`layout.cells`).
 
     Widgets styled alike (same class, id and CSS classes: the quantity field of every
     refund line) are checked once per tour, in `checked`.
@@ -338,10 +340,18 @@ def _queue_columns(screen: Screen[Any]) -> tuple[list[str], list[str]]:
 
 
 async def _resize(pilot: Pilot, size: tuple[int, int]) -> None:
+    """Resize, then wait for the layout to settle (a scrollbar that appears or goes away
+    after the first pass lays the screen out once more)."""
     await pilot.resize_terminal(*size)
     await wait_until(pilot, lambda: tuple(pilot.app.screen.size) == size, what="the resize")
-    await pilot.pause()
-    await pilot.pause()
+    screen = pilot.app.screen
+    previous = None
+    for _attempt in range(10):
+        await pilot.pause()
+        now = [(p.widget, p.region) for p in placed(screen)]
+        if now == previous:
+            return
+        previous = now
 
 
 async def _run_tour(url: str, key: tuple[str, str]) -> Report:
