@@ -25,7 +25,8 @@ def bindings_table(screen: Screen) -> Table:
         binding = active.binding
         if not binding.description:
             continue
-        action = f"{binding.action}|{binding.description}"
+        # A screen's `?` → app.help and the app's F1 → help are one row.
+        action = f"{binding.action.removeprefix('app.')}|{binding.description}"
         display = binding.key_display or screen.app.get_key_display(binding)
         seen.setdefault(action, [])
         if display not in seen[action]:
