@@ -35,6 +35,7 @@ from client.errors import ShopError
 from client.model import Order
 from tui import paths
 from tui.export import export_orders_csv
+from tui.i18n import _
 from tui.print_jobs import CHUNK, INVOICE_STATUSES, include_query, invoices_for_range
 
 
@@ -82,18 +83,20 @@ class ExportScreen(ModalScreen[None]):
         count = len(self.order_ids)
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(
-                f"Export {count} order{'s' if count != 1 else ''} to CSV", classes="dialog-title"
+                _(
+                    "Export {count} order{value} to CSV"
+                ).format(count=count, value='s' if count != 1 else ''), classes="dialog-title"
             )
             with RadioSet(id="export-rows"):
-                yield RadioButton("One row per order", value=True, id="per-order")
-                yield RadioButton("One row per line item", id="per-line")
-            yield Checkbox("Byte-order mark (BOM), for Excel", id="export-bom")
-            yield Static("File", classes="export-label")
+                yield RadioButton(_("One row per order"), value=True, id="per-order")
+                yield RadioButton(_("One row per line item"), id="per-line")
+            yield Checkbox(_("Byte-order mark (BOM), for Excel"), id="export-bom")
+            yield Static(_("File"), classes="export-label")
             yield Input(str(default_export_path()), id="export-path")
             yield ProgressBar(id="export-progress", show_eta=True)
             yield Static("", id="export-message")
             yield Static(
-                "enter/ctrl+s: export · tab: next · F3: invoices for dates · esc: close",
+                _("enter/ctrl+s: export · tab: next · F3: invoices for dates · esc: close"),
                 classes="dialog-hint",
             )
 
@@ -140,7 +143,9 @@ class ExportScreen(ModalScreen[None]):
             return
         if path.exists():
             replace = await self.app.push_screen_wait(
-                ConfirmScreen(f"{path} exists. Replace it?", title="Export", yes_label="Replace")
+                ConfirmScreen(_(
+                    "{path} exists. Replace it?"
+                ).format(path=path), title=_("Export"), yes_label=_("Replace"))
             )
             if not replace:
                 self._say("Not exported. Change the file name.")
@@ -208,7 +213,7 @@ class ExportScreen(ModalScreen[None]):
         self.written = path
         what = "line" if per_line else "order"
         message = f"Exported {rows} {what}{'s' if rows != 1 else ''} to {path}"
-        self.app.notify(message, title="Export", timeout=10)
+        self.app.notify(message, title=_("Export"), timeout=10)
         if self.is_attached:
             self.query_one("#export-progress", ProgressBar).update(
                 total=len(self.order_ids), progress=len(self.order_ids)
@@ -221,7 +226,7 @@ class ExportScreen(ModalScreen[None]):
     def action_close(self) -> None:
         if self.running is not None and self.running.is_running:
             self.running.cancel()
-            self.app.notify("Export stopped; no file written.", severity="warning")
+            self.app.notify(_("Export stopped; no file written."), severity="warning")
         self.dismiss()
 
 
@@ -261,17 +266,18 @@ class InvoiceRangeScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         statuses = ", ".join(INVOICE_STATUSES)
         with Vertical(id="invoices-dialog", classes="dialog"):
-            yield Static("Invoices for a date range", classes="dialog-title")
+            yield Static(_("Invoices for a date range"), classes="dialog-title")
             with Horizontal(id="invoices-dates"):
-                yield Static("From", classes="export-label")
+                yield Static(_("From"), classes="export-label")
                 yield Input(self.start.isoformat(), id="invoices-from", max_length=10)
-                yield Static("to", classes="export-label")
+                yield Static(_("to"), classes="export-label")
                 yield Input(self.end.isoformat(), id="invoices-to", max_length=10)
             yield Static("", id="export-message")
             yield Static(
-                f"Orders created on those days (shop's timezone) in: {statuses}. "
-                "One PDF, each order keeping its invoice number. "
-                "enter: make · escape: close",
+                _(
+                    "Orders created on those days (shop's timezone) in: {statuses}. One PDF, "
+                    "each order keeping its invoice number. enter: make · escape: close"
+                ).format(statuses=statuses),
                 classes="dialog-hint",
             )
 
@@ -322,7 +328,7 @@ class InvoiceRangeScreen(ModalScreen[None]):
         self._say(result.message, error=not result.ok)
         self.app.notify(
             result.message,
-            title="Invoices",
+            title=_("Invoices"),
             severity="information" if result.ok else "error",
             timeout=10,
         )

@@ -60,6 +60,8 @@ from textual.widgets.text_area import Selection
 
 from client.errors import ShopError
 from client.model import Note, Order
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.messages import (
     MAX_LENGTH,
     PLACEHOLDERS,
@@ -190,7 +192,7 @@ _KIND_STYLES = {
 
 def render_thread(entries: list[ThreadEntry]) -> RenderableType:
     if not entries:
-        return Text("No messages or notes yet.", style="italic")
+        return Text(_("No messages or notes yet."), style="italic")
     blocks: list[RenderableType] = []
     for entry in entries:
         head = Text()
@@ -319,16 +321,18 @@ class MessagesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Messages · order #{self.order_id}", id="messages-title", classes="screen-title"
+            _(
+                "Messages · order #{order_id}"
+            ).format(order_id=self.order_id), id="messages-title", classes="screen-title"
         )
         with VerticalScroll(id="thread"):
-            yield Static("Loading…", id="thread-body")
+            yield Static(_("Loading…"), id="thread-body")
         yield Static("", id="compose-mode")
         yield TextArea(
             id="compose",
             soft_wrap=True,
             tab_behavior="focus",
-            placeholder="Write to the customer… (ctrl+t: predefined message)",
+            placeholder=_("Write to the customer… (ctrl+t: predefined message)"),
         )
         yield Static("", id="compose-problems")
         yield Static("", id="compose-status")
@@ -369,9 +373,13 @@ class MessagesScreen(Screen[None]):
                 shop.get_order(self.order_id), shop.list_notes(self.order_id)
             )
         except ShopError as error:
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             if self.order is None:
-                self.query_one("#thread-body", Static).update(f"Could not load: {error}")
+                self.query_one("#thread-body", Static).update(_(
+                    "Could not load: {error}"
+                ).format(error=error_text(error)))
             return
         self.post_message(self.Loaded(order, notes))
 
@@ -382,7 +390,9 @@ class MessagesScreen(Screen[None]):
         who = order.customer_name or "no name"
         email = f" · {order.billing.email}" if order.billing.email else ""
         self.query_one("#messages-title", Static).update(
-            f"Messages · order #{order.number} · {who}{email}"
+            _(
+                "Messages · order #{number} · {who}{email}"
+            ).format(number=order.number, who=who, email=email)
         )
         self.query_one("#thread-body", Static).update(
             render_thread(build_thread(order, self.notes))
@@ -396,15 +406,15 @@ class MessagesScreen(Screen[None]):
         mode = self.query_one("#compose-mode", Static)
         self.set_class(self.draft.private, "-private")
         if self.draft.private:
-            mode.update("✎ PRIVATE NOTE — staff only, never sent to the customer")
+            mode.update(_("✎ PRIVATE NOTE — staff only, never sent to the customer"))
             return
         email = self.order.billing.email if self.order else ""
         if email:
-            mode.update(f"✉ TO THE CUSTOMER — the shop emails it to {email}")
+            mode.update(_("✉ TO THE CUSTOMER — the shop emails it to {email}").format(email=email))
         elif self.order is not None:
-            mode.update("✉ TO THE CUSTOMER — no email address: shown in their account only")
+            mode.update(_("✉ TO THE CUSTOMER — no email address: shown in their account only"))
         else:
-            mode.update("✉ TO THE CUSTOMER — the shop emails it")
+            mode.update(_("✉ TO THE CUSTOMER — the shop emails it"))
 
     @on(TextArea.Changed, "#compose")
     def _edited(self, event: TextArea.Changed) -> None:
@@ -416,7 +426,9 @@ class MessagesScreen(Screen[None]):
         problems = compose_problems(text) if text.strip() else []
         self._show_problems(problems)
         if not self.sending:
-            self._status(f"{len(text):,} / {MAX_LENGTH:,} characters")
+            self._status(_(
+                "{count:,} / {MAX_LENGTH:,} characters"
+            ).format(count=len(text), MAX_LENGTH=MAX_LENGTH))
         return problems
 
     def _show_problems(self, problems: list[str]) -> None:
@@ -429,7 +441,7 @@ class MessagesScreen(Screen[None]):
 
     def action_toggle_kind(self) -> None:
         if self.sending:
-            self.notify("Wait for the message being sent.", severity="warning")
+            self.notify(_("Wait for the message being sent."), severity="warning")
             return
         self.draft.private = not self.draft.private
         self._show_kind()
@@ -456,10 +468,10 @@ class MessagesScreen(Screen[None]):
         from screens.message_picker import MessagePicker
 
         if self.order is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         if self.sending:
-            self.notify("Wait for the message being sent.", severity="warning")
+            self.notify(_("Wait for the message being sent."), severity="warning")
             return
         store = self._load_store()
         warning = f"messages.toml: {store.error}" if store.error else None
@@ -477,7 +489,9 @@ class MessagesScreen(Screen[None]):
         try:
             result = render(message.text, self._values_for(message))
         except TemplateError as error:
-            self.notify(f"“{message.name}” is broken: {error}", severity="error")
+            self.notify(_(
+                "“{name}” is broken: {error}"
+            ).format(name=message.name, error=error), severity="error")
             return
         area = self.query_one("#compose", TextArea)
         if area.text.strip():
@@ -495,8 +509,9 @@ class MessagesScreen(Screen[None]):
                 end = _location(text, index + len(missing[0]) + 2)
                 area.selection = Selection(start, end)
             self.notify(
-                f"No value for {', '.join('{' + m + '}' for m in missing)} on this order: "
-                "replace it before sending.",
+                _(
+                    "No value for {join} on this order: replace it before sending."
+                ).format(join=', '.join('{' + m + '}' for m in missing)),
                 title=message.name,
                 severity="warning",
             )
@@ -505,21 +520,21 @@ class MessagesScreen(Screen[None]):
 
     def action_send(self) -> None:
         if self.sending:
-            self.notify("Already sending this message.", severity="warning")
+            self.notify(_("Already sending this message."), severity="warning")
             return
         text = self.query_one("#compose", TextArea).text
         self.draft.text = text
         problems = compose_problems(text)
         if problems:
             self._show_problems(problems)
-            self.notify(" ".join(problems), title="Not sent", severity="error")
+            self.notify(" ".join(problems), title=_("Not sent"), severity="error")
             return
         if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
             self._queue_offline(text, self.draft.private)
             return
         self.sending = True
         self.query_one("#compose", TextArea).read_only = True
-        self._status("Sending…", "bold")
+        self._status(_("Sending…"), "bold")
         self._send(text, self.draft.private, self.draft.key)
 
     def _queue_offline(self, text: str, private: bool) -> None:
@@ -550,7 +565,7 @@ class MessagesScreen(Screen[None]):
         self.query_one("#compose", TextArea).clear()
         text = "The shop is offline: the message is queued and sent when the shop is back."
         self._status(text, "bold yellow")
-        self.notify(text, title="Queued", severity="warning", timeout=8)
+        self.notify(text, title=_("Queued"), severity="warning", timeout=8)
         app.connection_changed.publish(app.connection)  # type: ignore[attr-defined]
 
     @work(group="messages-send", exit_on_error=False)
@@ -588,9 +603,9 @@ class MessagesScreen(Screen[None]):
             self.draft.key = new_key()
             area.clear()
         if message.private:
-            self.notify("Private note saved (not sent to the customer).", title="Saved")
+            self.notify(_("Private note saved (not sent to the customer)."), title=_("Saved"))
         else:
-            self.notify("Message sent: the shop emails it to the customer.", title="Sent")
+            self.notify(_("Message sent: the shop emails it to the customer."), title=_("Sent"))
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
         self._check_draft()
@@ -613,10 +628,10 @@ class MessagesScreen(Screen[None]):
             )
             self.load()
         else:
-            reason = str(error).strip().rstrip(".")
+            reason = error_text(error).strip().rstrip(".")
             text = f"Not sent: {reason}. Your draft is kept; press ctrl+s to try again."
         self._status(text, "bold red")
-        self.notify(text, title="Message not sent", severity="error", timeout=10)
+        self.notify(text, title=_("Message not sent"), severity="error", timeout=10)
 
     # ---- navigation ---------------------------------------------------------------
 

@@ -24,6 +24,8 @@ from textual.widgets import Footer, Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.render import (
     TIMELINE_MARKS,
     age,
@@ -109,13 +111,13 @@ def render_items(details: OrderDetails) -> Table:
     order = details.order
     refunded = refunded_quantities(details.refunds)
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
-    table.add_column("SKU", no_wrap=True, max_width=14)
-    table.add_column("Item", ratio=1, overflow="fold")
-    table.add_column("Qty", justify="right")
-    table.add_column("Unit", justify="right")
-    table.add_column("Total", justify="right")
-    table.add_column("Ref.", justify="right")
-    table.add_column("Stock", no_wrap=True)
+    table.add_column(_("SKU"), no_wrap=True, max_width=14)
+    table.add_column(_("Item"), ratio=1, overflow="fold")
+    table.add_column(_("Qty"), justify="right")
+    table.add_column(_("Unit"), justify="right")
+    table.add_column(_("Total"), justify="right")
+    table.add_column(_("Ref."), justify="right")
+    table.add_column(_("Stock"), no_wrap=True)
     for item in order.line_items:
         unit = item.subtotal / item.quantity if item.quantity else item.price
         table.add_row(
@@ -162,7 +164,7 @@ def render_timeline(details: OrderDetails) -> Table:
         author = f" ({entry.author})" if entry.kind == "private" and entry.author else ""
         table.add_row(local_time(entry.when), TIMELINE_MARKS[entry.kind], entry.text + author)
     if not entries:
-        table.add_row("", "", "No notes yet.")
+        table.add_row("", "", _("No notes yet."))
     return table
 
 
@@ -199,15 +201,17 @@ class OrderDetailScreen(Screen[None]):
         self.details: OrderDetails | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Order #{self.order_id}", id="detail-title", classes="screen-title")
+        yield Static(_(
+            "Order #{order_id}"
+        ).format(order_id=self.order_id), id="detail-title", classes="screen-title")
         with VerticalScroll(id="detail-body"):
-            yield Static("Loading…", id="detail-summary")
+            yield Static(_("Loading…"), id="detail-summary")
             with Horizontal(id="detail-addresses"):
                 yield Static("", id="detail-billing", classes="address")
                 yield Static("", id="detail-shipping", classes="address")
             yield Static("", id="detail-items")
             yield Static("", id="detail-totals")
-            yield Static("Timeline", classes="section-title")
+            yield Static(_("Timeline"), classes="section-title")
             yield Static("", id="detail-timeline")
         yield Footer()
 
@@ -234,9 +238,13 @@ class OrderDetailScreen(Screen[None]):
                 await shop.list_products(include=product_ids, per_page=100) if product_ids else []
             )
         except ShopError as error:
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             if self.details is None:
-                self.query_one("#detail-summary", Static).update(f"Could not load: {error}")
+                self.query_one("#detail-summary", Static).update(_(
+                    "Could not load: {error}"
+                ).format(error=error_text(error)))
             return
         details = OrderDetails(order, notes, refunds, {p.id: p for p in products})
         self.post_message(self.Loaded(details))
@@ -245,8 +253,9 @@ class OrderDetailScreen(Screen[None]):
         self.details = details = message.details
         order = details.order
         self.query_one("#detail-title", Static).update(
-            f"Order #{order.number} · {order.customer_name} · "
-            f"{format_money(order.total, order.currency)}"
+            _(
+                "Order #{number} · {customer_name} · {format_money}"
+            ).format(number=order.number, customer_name=order.customer_name, format_money=format_money(order.total, order.currency))
         )
         self.query_one("#detail-summary", Static).update(
             render_summary(
@@ -303,10 +312,10 @@ class OrderDetailScreen(Screen[None]):
         if customer_id:
             self.app.open_customers(customer_id)  # type: ignore[attr-defined]
         else:
-            self.notify("A guest order: no customer account.", severity="warning")
+            self.notify(_("A guest order: no customer account."), severity="warning")
 
     def action_status(self) -> None:
         if self.details is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         self.app.pick_status([self.details.order])  # type: ignore[attr-defined]

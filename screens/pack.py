@@ -43,6 +43,8 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from client.errors import ShopError
 from client.model import Order, Product
 from screens.scan import ScanInput, signal_scan
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.messages import MessageStore, MessageStoreError
 from tui.packing import (
     TRACKING_CARRIER_META,
@@ -86,11 +88,11 @@ def render_lines(state: PackState, selected: int) -> Table:
     """The lines to pack: code, item, needed and packed, the chosen line reversed."""
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("SKU", no_wrap=True, max_width=16)
-    table.add_column("EAN/GTIN", no_wrap=True, max_width=14)
-    table.add_column("Item", ratio=1, overflow="ellipsis", no_wrap=True)
-    table.add_column("Need", justify="right", no_wrap=True)
-    table.add_column("Packed", justify="right", no_wrap=True)
+    table.add_column(_("SKU"), no_wrap=True, max_width=16)
+    table.add_column(_("EAN/GTIN"), no_wrap=True, max_width=14)
+    table.add_column(_("Item"), ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(_("Need"), justify="right", no_wrap=True)
+    table.add_column(_("Packed"), justify="right", no_wrap=True)
     for index, line in enumerate(state.lines):
         if line.done:
             style, mark = "green", "✓"
@@ -160,21 +162,22 @@ class ShipScreen(ModalScreen[Shipment | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ship-dialog", classes="dialog"):
             yield Static(
-                f"Ship #{self.order.number} · {self.items} item{'s' if self.items != 1 else ''}"
-                " packed",
+                _(
+                    "Ship #{number} · {items} item{value} packed"
+                ).format(number=self.order.number, items=self.items, value='s' if self.items != 1 else ''),
                 classes="dialog-title",
             )
-            yield Static("Carrier (↑/↓ to choose, or type)", classes="ship-label")
+            yield Static(_("Carrier (↑/↓ to choose, or type)"), classes="ship-label")
             yield Input(
                 self.initial_carrier,
                 id="ship-carrier",
                 suggester=SuggestFromList(CARRIERS, case_sensitive=False),
             )
-            yield Static("Tracking number (scan the label)", classes="ship-label")
-            yield ScanInput(id="ship-tracking", placeholder="scan or type…")
+            yield Static(_("Tracking number (scan the label)"), classes="ship-label")
+            yield ScanInput(id="ship-tracking", placeholder=_("scan or type…"))
             yield Static("", id="ship-message")
             yield Static(
-                "enter: complete · ctrl+n: no tracking · escape: not yet",
+                _("enter: complete · ctrl+n: no tracking · escape: not yet"),
                 classes="dialog-hint",
             )
 
@@ -295,15 +298,17 @@ class PackScreen(Screen[None]):
     # ---- building ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Pack order #{self.order_id}", id="pack-title", classes="screen-title")
-        yield Static("Loading…", id="pack-info")
+        yield Static(_(
+            "Pack order #{order_id}"
+        ).format(order_id=self.order_id), id="pack-title", classes="screen-title")
+        yield Static(_("Loading…"), id="pack-info")
         with VerticalScroll(id="pack-lines"):
             yield Static("", id="pack-table")
         with Vertical(id="pack-bottom"):
             yield ProgressBar(id="pack-progress", show_eta=False, show_percentage=False)
             yield Static("", id="pack-count")
             yield ScanInput(
-                adjust_keys=True, id="scan-input", placeholder="scan a product (SKU or EAN)…"
+                adjust_keys=True, id="scan-input", placeholder=_("scan a product (SKU or EAN)…")
             )
             yield Static("", id="scan-message")
         yield Footer()
@@ -335,7 +340,9 @@ class PackScreen(Screen[None]):
             products = await self._products(order)
         except ShopError as error:
             signal_scan(self, False, f"Could not load order #{self.order_id}: {error}")
-            self.query_one("#pack-info", Static).update(f"Could not load: {error}")
+            self.query_one("#pack-info", Static).update(_(
+                "Could not load: {error}"
+            ).format(error=error_text(error)))
             return
         self.post_message(self.Loaded(PackLoad(order, products, refunded_quantities(refunds))))
 
@@ -403,7 +410,9 @@ class PackScreen(Screen[None]):
             signal_scan(self, False, f"#{order.number} has nothing left to pack.")
         else:
             self.query_one("#scan-message", Static).update(
-                f"Scan each item of #{order.number}: {self.state.needed} to pack."
+                _(
+                    "Scan each item of #{number}: {needed} to pack."
+                ).format(number=order.number, needed=self.state.needed)
             )
 
     # ---- showing -------------------------------------------------------------------
@@ -425,7 +434,7 @@ class PackScreen(Screen[None]):
         self.query_one("#pack-count", Static).update(count)
         self.set_class(state.complete, "-complete")
         if self.shipped or order.status in BLOCKED_STATUSES or not state.lines:
-            self.query_one("#scan-input", Input).placeholder = "scan the next order's number…"
+            self.query_one("#scan-input", Input).placeholder = _("scan the next order's number…")
         lines = self.query_one("#pack-lines", VerticalScroll)
         lines.scroll_to(y=max(0, self.selected - 2), animate=False)
 
@@ -448,7 +457,9 @@ class PackScreen(Screen[None]):
             return
         if self.state is None or self.order is None:
             self._pending.append(code)
-            self.query_one("#scan-message", Static).update(f"Loading the order… ({code} kept)")
+            self.query_one("#scan-message", Static).update(_(
+                "Loading the order… ({code} kept)"
+            ).format(code=code))
             return
         self.handle_scan(code)
 
@@ -601,7 +612,7 @@ class PackScreen(Screen[None]):
         self.action_focus_scan()
         if shipment is None:
             self.query_one("#scan-message", Static).update(
-                "Everything is packed. F9 ships it (carrier and tracking number)."
+                _("Everything is packed. F9 ships it (carrier and tracking number).")
             )
             return
         if shipment.carrier:

@@ -27,6 +27,8 @@ from textual.widgets import Footer, Static
 from client.errors import ShopError
 from client.model import Order
 from tui.clipboard import copy_text
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.render import format_money, local_time
 
 #: Light modules around the code: scanners need a margin lighter than the code.
@@ -107,11 +109,13 @@ class PaymentLinkScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Payment link · order #{self.order_id}", id="link-title", classes="screen-title"
+            _(
+                "Payment link · order #{order_id}"
+            ).format(order_id=self.order_id), id="link-title", classes="screen-title"
         )
         with VerticalScroll(id="link-body"), Horizontal(id="link-row"):
             yield Static("", id="link-qr")
-            yield Static("Loading…", id="link-info")
+            yield Static(_("Loading…"), id="link-info")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,16 +135,21 @@ class PaymentLinkScreen(Screen[None]):
         try:
             order = await self.app.shop.get_order(self.order_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#link-info", Static).update(f"Could not load the order: {error}")
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.query_one("#link-info", Static).update(_(
+                "Could not load the order: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             return
         self.post_message(self.Loaded(order))
 
     def on_payment_link_screen_loaded(self, message: Loaded) -> None:
         self.order = order = message.order
         self.query_one("#link-title", Static).update(
-            f"Payment link · order #{order.number} · {order.customer_name} · "
-            f"{format_money(order.total, order.currency)}"
+            _(
+                "Payment link · order #{number} · {customer_name} · {format_money}"
+            ).format(number=order.number, customer_name=order.customer_name, format_money=format_money(order.total, order.currency))
         )
         qr = self.query_one("#link-qr", Static)
         info = self.query_one("#link-info", Static)
@@ -169,7 +178,7 @@ class PaymentLinkScreen(Screen[None]):
         link = self.link
         if link is None:
             reason = self._reason(self.order) if self.order is not None else None
-            self.notify(reason or "The order is still loading.", severity="warning")
+            self.notify(reason or _("The order is still loading."), severity="warning")
             return
         outcome = copy_text(self.app, link)
         self.notify(outcome.message, severity="information" if outcome.sent else "warning")

@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from client.errors import ShopError
 from tui.documents import PickEntry, aggregate_pick_list
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.print_jobs import fetch_orders, print_pick_list
 
 #: Order numbers shown per line on screen before "+N" (the PDF shows more).
@@ -60,7 +62,9 @@ class PickListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.order_ids)
         yield Static(
-            f"Pick list · {count} order{'s' if count != 1 else ''}",
+            _(
+                "Pick list · {count} order{value}"
+            ).format(count=count, value='s' if count != 1 else ''),
             id="pick-title",
             classes="screen-title",
         )
@@ -71,10 +75,10 @@ class PickListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#pick-table", DataTable)
-        table.add_column("SKU", key="sku")
-        table.add_column("Product", key="name")
-        table.add_column("Qty", key="qty")
-        table.add_column("Orders", key="orders")
+        table.add_column(_("SKU"), key="sku")
+        table.add_column(_("Product"), key="name")
+        table.add_column(_("Qty"), key="qty")
+        table.add_column(_("Orders"), key="orders")
         self.load()
 
     @work(exclusive=True, group="pick-load", exit_on_error=False)
@@ -82,12 +86,12 @@ class PickListScreen(Screen[None]):
         status = self.query_one("#pick-status", Static)
         bar = self.query_one("#pick-progress", ProgressBar)
         if not self.order_ids:
-            status.update("No orders: mark orders in the queue, or filter it, then press P.")
+            status.update(_("No orders: mark orders in the queue, or filter it, then press P."))
             bar.display = False
             return
         bar.display = True
         bar.update(total=len(self.order_ids), progress=0)
-        status.update(f"Fetching {len(self.order_ids)} orders…")
+        status.update(_("Fetching {count} orders…").format(count=len(self.order_ids)))
 
         def progress(done: int, total: int) -> None:
             bar.update(total=total, progress=done)
@@ -99,7 +103,7 @@ class PickListScreen(Screen[None]):
                 progress=progress,  # type: ignore[attr-defined]
             )
         except ShopError as error:
-            status.update(f"Could not fetch the orders: {error}")
+            status.update(_("Could not fetch the orders: {error}").format(error=error_text(error)))
             status.add_class("-error")
             return
         self.post_message(self.Loaded(aggregate_pick_list(orders), len(orders)))
@@ -131,10 +135,10 @@ class PickListScreen(Screen[None]):
 
     def _ready(self) -> bool:
         if self.entries is None:
-            self.notify("The pick list is still loading.", severity="warning")
+            self.notify(_("The pick list is still loading."), severity="warning")
             return False
         if not self.entries:
-            self.notify("Nothing to pick.", severity="warning")
+            self.notify(_("Nothing to pick."), severity="warning")
             return False
         return True
 
@@ -153,7 +157,7 @@ class PickListScreen(Screen[None]):
         result = await print_pick_list(config, self.entries, self.order_count, print_it=print_it)
         self.notify(
             result.message,
-            title="Printed" if result.printed else ("Saved" if result.ok else "Not printed"),
+            title=_("Printed") if result.printed else (_("Saved") if result.ok else _("Not printed")),
             severity="information" if result.ok else "error",
             timeout=8,
         )

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
+from tui.i18n import _
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
@@ -80,7 +81,7 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-header", classes="screen-title")
-        yield Input(placeholder="search number, customer, email or SKU…", id="search")
+        yield Input(placeholder=_("search number, customer, email or SKU…"), id="search")
         yield OrderTable(id="orders")
         yield Static("", id="status-bar")
         yield KeyBar()
@@ -138,9 +139,9 @@ class QueueScreen(Screen[None]):
                 f"#{order.number} · {order.customer_name} · "
                 f"{format_money(order.total, order.currency)}"
             )
-            self.notify(text, title="New order")
+            self.notify(text, title=_("New order"))
         elif new:
-            self.notify(f"{len(new)} new orders", title="New orders")
+            self.notify(_("{count} new orders").format(count=len(new)), title=_("New orders"))
         if new and self.app.config.bell:  # type: ignore[attr-defined]
             self.app.bell()
 
@@ -280,7 +281,7 @@ class QueueScreen(Screen[None]):
     def _cursor_order_id(self) -> int | None:
         order_id = self.table.cursor_order_id
         if order_id is None:
-            self.notify("No order under the cursor.", severity="warning")
+            self.notify(_("No order under the cursor."), severity="warning")
         return order_id
 
     def _marked_or_view(self) -> list[int]:

@@ -29,6 +29,8 @@ from client.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound, Sh
 from client.model import Order, Refund
 from client.protocol import RefundRequest, ShopCapabilities, ShopClient
 from tui.credit_notes import CreditNote, issue_credit_note
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.refund_plan import (
     OrderState,
     PlannedLine,
@@ -85,7 +87,7 @@ async def send_refund(
             return RefundOutcome("landed", found)
         return RefundOutcome("refused", message=f"The shop refused the refund: {error}")
     except ShopError as error:
-        text = str(error).rstrip(".") + "."
+        text = error_text(error).rstrip(".") + "."
         if "not known" not in text and "may or may not" not in text:
             text += " It is not known yet whether the refund was recorded."
         return RefundOutcome(
@@ -231,7 +233,7 @@ class OrderMoneyScreen(Screen[None]):
         if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
             from tui.journal import RefundNotQueued
 
-            self.notify(str(RefundNotQueued()), title="Offline", severity="error", timeout=8)
+            self.notify(str(RefundNotQueued()), title=_("Offline"), severity="error", timeout=8)
             self.app.bell()
             return True
         return False
@@ -259,8 +261,12 @@ class OrderMoneyScreen(Screen[None]):
         try:
             context = await load_context(self.app.shop, self.order_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#refund-info", Static).update(f"Could not load the order: {error}")
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.query_one("#refund-info", Static).update(_(
+                "Could not load the order: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             return
         self.post_message(self.Loaded(context))
 
@@ -336,42 +342,44 @@ class RefundScreen(OrderMoneyScreen):
     # ---- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Refund · order #{self.order_id}", id="money-title", classes="screen-title")
+        yield Static(_(
+            "Refund · order #{order_id}"
+        ).format(order_id=self.order_id), id="money-title", classes="screen-title")
         with VerticalScroll(id="refund-body"):
-            yield Static("Loading…", id="refund-info")
+            yield Static(_("Loading…"), id="refund-info")
             with Vertical(id="refund-lines"):
                 yield Horizontal(
-                    Static("Item", classes="col-name"),
-                    Static("Bought", classes="col-num"),
-                    Static("Refunded", classes="col-num"),
-                    Static("Qty", classes="col-qty"),
-                    Static("Amount", classes="col-amount"),
+                    Static(_("Item"), classes="col-name"),
+                    Static(_("Bought"), classes="col-num"),
+                    Static(_("Refunded"), classes="col-num"),
+                    Static(_("Qty"), classes="col-qty"),
+                    Static(_("Amount"), classes="col-amount"),
                     classes="line-row line-head",
                 )
             with Horizontal(id="shipping-row", classes="form-row"):
                 yield Static("", id="shipping-label", classes="form-label")
                 with RadioSet(id="shipping-mode", compact=True):
-                    yield RadioButton("none", id="ship-none", value=True, compact=True)
-                    yield RadioButton("all", id="ship-full", compact=True)
-                    yield RadioButton("part:", id="ship-part", compact=True)
-                yield Input(id="shipping-amount", placeholder="amount", compact=True)
+                    yield RadioButton(_("none"), id="ship-none", value=True, compact=True)
+                    yield RadioButton(_("all"), id="ship-full", compact=True)
+                    yield RadioButton(_("part:"), id="ship-part", compact=True)
+                yield Input(id="shipping-amount", placeholder=_("amount"), compact=True)
             with Horizontal(id="other-row", classes="form-row"):
-                yield Static("Other amount (fees…)", classes="form-label")
+                yield Static(_("Other amount (fees…)"), classes="form-label")
                 yield Input(id="other", placeholder="0", compact=True)
             with Horizontal(id="free-row", classes="form-row"):
-                yield Static("Amount to refund", classes="form-label")
-                yield Input(id="free", placeholder="amount, no lines", compact=True)
+                yield Static(_("Amount to refund"), classes="form-label")
+                yield Input(id="free", placeholder=_("amount, no lines"), compact=True)
             with Horizontal(id="options-row", classes="form-row"):
-                yield Checkbox("Restock returned goods", value=True, id="restock", compact=True)
+                yield Checkbox(_("Restock returned goods"), value=True, id="restock", compact=True)
             with Horizontal(id="method-row", classes="form-row"):
-                yield Static("Money back:", classes="form-label")
+                yield Static(_("Money back:"), classes="form-label")
                 with RadioSet(id="method", compact=True):
                     yield RadioButton(
-                        "manual, outside the shop", id="method-manual", value=True, compact=True
+                        _("manual, outside the shop"), id="method-manual", value=True, compact=True
                     )
-                    yield RadioButton("through the gateway", id="method-gateway", compact=True)
+                    yield RadioButton(_("through the gateway"), id="method-gateway", compact=True)
             yield Input(
-                id="reason", placeholder="Reason (optional, kept on the refund)", compact=True
+                id="reason", placeholder=_("Reason (optional, kept on the refund)"), compact=True
             )
             yield Static("", id="refund-notice")
             yield Static("", id="refund-problems")
@@ -436,7 +444,7 @@ class RefundScreen(OrderMoneyScreen):
                 )
             )
         if not rows:
-            rows.append(Static("This order has no product lines.", classes="line-item"))
+            rows.append(Static(_("This order has no product lines."), classes="line-item"))
         await container.mount_all(rows)
 
     def _update_static_labels(self) -> None:
@@ -445,8 +453,9 @@ class RefundScreen(OrderMoneyScreen):
         if state.shipping_paid > 0:
             titles = ", ".join(s.line.method_title or "Shipping" for s in state.shipping)
             self.query_one("#shipping-label", Static).update(
-                f"Shipping ({titles}) {state.money(state.shipping_paid)} paid, "
-                f"{state.money(state.shipping_remaining)} left"
+                _(
+                    "Shipping ({titles}) {money} paid, {money2} left"
+                ).format(titles=titles, money=state.money(state.shipping_paid), money2=state.money(state.shipping_remaining))
             )
         else:
             self.query_one("#shipping-row").display = False
@@ -499,14 +508,15 @@ class RefundScreen(OrderMoneyScreen):
             except Exception:
                 continue
             planned = next((p for p in plan.lines if p.line_id == line.id), None)
-            amount_input.placeholder = state.money(planned.amount) if planned else "auto"
+            amount_input.placeholder = state.money(planned.amount) if planned else _("auto")
         for widget in self.query(Input):
             widget.set_class(bool(widget.id and widget.id in plan.errors), "-invalid")
         self.query_one("#shipping-amount", Input).display = self._shipping_mode() == "part"
         self.query_one("#refund-problems", Static).update(self._problems_text(plan))
         self.query_one("#refund-totals", Static).update(
-            f"Refundable {state.money(plan.remaining)} · This refund {state.money(plan.total)} · "
-            f"Net after refund {state.money(plan.net_after)}"
+            _(
+                "Refundable {money} · This refund {money2} · Net after refund {money3}"
+            ).format(money=state.money(plan.remaining), money2=state.money(plan.total), money3=state.money(plan.net_after))
         )
         notice = ""
         if plan.ok and plan.total > 0:
@@ -593,10 +603,10 @@ class RefundScreen(OrderMoneyScreen):
         if self._unsettled:
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "The last refund's outcome is not known yet. Leave anyway? Check the "
-                    "order's refunds before refunding again.",
-                    title="Refund outcome unknown",
-                    yes_label="Leave",
+                    _("The last refund's outcome is not known yet. Leave anyway? Check the "
+                    "order's refunds before refunding again."),
+                    title=_("Refund outcome unknown"),
+                    yes_label=_("Leave"),
                 )
             )
             if not leave:
@@ -626,7 +636,7 @@ class RefundScreen(OrderMoneyScreen):
         wire = to_request(plan, restock_choice=self.context.capabilities.restock_choice)
         confirmed = await self.app.push_screen_wait(
             ConfirmScreen(
-                summary_text(plan, wire, state), title="Confirm refund", yes_label="Refund"
+                summary_text(plan, wire, state), title=_("Confirm refund"), yes_label=_("Refund")
             )
         )
         if not confirmed:
@@ -669,7 +679,7 @@ class RefundScreen(OrderMoneyScreen):
             sentence, note = await save_credit_note(self.app, self.order_id, refund)
             self.credit_note = note
             self.say("\n".join([*lines, sentence]), "-ok")
-            self.notify(lines[0], title="Refunded")
+            self.notify(lines[0], title=_("Refunded"))
             self.load()
             return
         if outcome.verdict == "uncertain":

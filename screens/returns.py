@@ -43,6 +43,7 @@ from screens.refund import (
     send_refund,
 )
 from tui.credit_notes import CreditNote
+from tui.i18n import _
 from tui.refund_plan import (
     VOUCHERS_META,
     OrderState,
@@ -150,33 +151,35 @@ class ReturnScreen(OrderMoneyScreen):
     # ---- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Return · order #{self.order_id}", id="money-title", classes="screen-title")
+        yield Static(_(
+            "Return · order #{order_id}"
+        ).format(order_id=self.order_id), id="money-title", classes="screen-title")
         with VerticalScroll(id="return-body"):
-            yield Static("Loading…", id="refund-info")
+            yield Static(_("Loading…"), id="refund-info")
             with Vertical(id="return-lines"):
                 yield Horizontal(
-                    Static("Item", classes="col-name"),
-                    Static("Bought", classes="col-num"),
-                    Static("Refunded", classes="col-num"),
-                    Static("Qty back", classes="col-qty"),
-                    Static("Condition", classes="col-condition"),
+                    Static(_("Item"), classes="col-name"),
+                    Static(_("Bought"), classes="col-num"),
+                    Static(_("Refunded"), classes="col-num"),
+                    Static(_("Qty back"), classes="col-qty"),
+                    Static(_("Condition"), classes="col-condition"),
                     classes="line-row line-head",
                 )
-            yield Input(id="return-reason", placeholder="Reason for the return", compact=True)
+            yield Input(id="return-reason", placeholder=_("Reason for the return"), compact=True)
             with Horizontal(id="outcome-row", classes="form-row"):
-                yield Static("Give back:", classes="form-label")
+                yield Static(_("Give back:"), classes="form-label")
                 with RadioSet(id="return-outcome", compact=True):
-                    yield RadioButton("a refund", id="outcome-refund", value=True, compact=True)
-                    yield RadioButton("a voucher", id="outcome-voucher", compact=True)
+                    yield RadioButton(_("a refund"), id="outcome-refund", value=True, compact=True)
+                    yield RadioButton(_("a voucher"), id="outcome-voucher", compact=True)
             with Horizontal(id="method-row", classes="form-row"):
-                yield Static("Money back:", classes="form-label")
+                yield Static(_("Money back:"), classes="form-label")
                 with RadioSet(id="method", compact=True):
                     yield RadioButton(
-                        "manual, outside the shop", id="method-manual", value=True, compact=True
+                        _("manual, outside the shop"), id="method-manual", value=True, compact=True
                     )
-                    yield RadioButton("through the gateway", id="method-gateway", compact=True)
+                    yield RadioButton(_("through the gateway"), id="method-gateway", compact=True)
             with Horizontal(id="voucher-row", classes="form-row"):
-                yield Static("Voucher amount", classes="form-label")
+                yield Static(_("Voucher amount"), classes="form-label")
                 yield Input(id="voucher-amount", compact=True)
                 yield Static("", id="voucher-email", classes="form-label")
             yield Static("", id="refund-notice")
@@ -194,7 +197,9 @@ class ReturnScreen(OrderMoneyScreen):
         state = self.context.state
         email = state.order.billing.email
         self.query_one("#voucher-email", Static).update(
-            f"for {email}, single use" if email else "no billing email on this order"
+            _(
+                "for {email}, single use"
+            ).format(email=email) if email else _("no billing email on this order")
         )
         if new_lines:
             await self._build_lines()
@@ -226,12 +231,12 @@ class ReturnScreen(OrderMoneyScreen):
                     Static(str(line.bought), classes="col-num"),
                     Static("", id=f"back-{line.id}", classes="col-num"),
                     Input(id=f"qty-{line.id}", placeholder="0", compact=True, classes="col-qty"),
-                    Checkbox("damaged", id=f"damaged-{line.id}", compact=True),
+                    Checkbox(_("damaged"), id=f"damaged-{line.id}", compact=True),
                     classes="line-row line-item",
                 )
             )
         if not rows:
-            rows.append(Static("This order has no product lines.", classes="line-item"))
+            rows.append(Static(_("This order has no product lines."), classes="line-item"))
         await container.mount_all(rows)
 
     # ---- the form ----------------------------------------------------------------
@@ -359,9 +364,9 @@ class ReturnScreen(OrderMoneyScreen):
         ):
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "This return is not finished (see the message on screen). Leave anyway?",
-                    title="Return not finished",
-                    yes_label="Leave",
+                    _("This return is not finished (see the message on screen). Leave anyway?"),
+                    title=_("Return not finished"),
+                    yes_label=_("Leave"),
                 )
             )
             if not leave:
@@ -398,8 +403,8 @@ class ReturnScreen(OrderMoneyScreen):
             if not await self.app.push_screen_wait(
                 ConfirmScreen(
                     self._summary(plan, outcome, amount, wire),
-                    title="Receive return",
-                    yes_label="Confirm",
+                    title=_("Receive return"),
+                    yes_label=_("Confirm"),
                 )
             ):
                 return
@@ -500,7 +505,7 @@ class ReturnScreen(OrderMoneyScreen):
             done.append(f"The code was sent to {state.order.billing.email} (customer note).")
         done.append("A private note records what came back.")
         self.say("\n".join(done), "-ok")
-        self.notify(done[0], title="Return received")
+        self.notify(done[0], title=_("Return received"))
         self.last_job = job
         self.job = None
         self.tried = False

@@ -26,6 +26,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from client.errors import ShopError
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.scan_codes import clean_code, resolve_order
 
 #: How long the red/green flash stays, in seconds.
@@ -91,11 +93,11 @@ class ScanScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="scan-dialog", classes="dialog"):
-            yield Static("Scan an order", classes="dialog-title")
-            yield ScanInput(placeholder="order number, #number or order key…", id="scan-input")
+            yield Static(_("Scan an order"), classes="dialog-title")
+            yield ScanInput(placeholder=_("order number, #number or order key…"), id="scan-input")
             yield Static("", id="scan-message")
             yield Static(
-                "The order opens on the pack screen · escape closes", classes="dialog-hint"
+                _("The order opens on the pack screen · escape closes"), classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -106,7 +108,8 @@ class ScanScreen(ModalScreen[None]):
         code = clean_code(event.value)
         self.query_one(ScanInput).value = ""
         if code:
-            self.query_one("#scan-message", Static).update(f"Looking for {code}…")
+            looking = _("Looking for {code}…").format(code=code)
+            self.query_one("#scan-message", Static).update(looking)
             self.open_code(code)
 
     @work(group="scan-resolve", exit_on_error=False)
@@ -115,10 +118,15 @@ class ScanScreen(ModalScreen[None]):
         try:
             found = await resolve_order(app.shop, app.queue, code)  # type: ignore[attr-defined]
         except ShopError as error:
-            signal_scan(self, False, f"Could not look up {code}: {error}")
+            signal_scan(
+                self,
+                False,
+                _("Could not look up {code}: {error}").format(code=code, error=error_text(error)),
+            )
             return
         if found is None:
-            signal_scan(self, False, f"Unknown code {code}: no order with this number or key.")
+            unknown = _("Unknown code {code}: no order with this number or key.").format(code=code)
+            signal_scan(self, False, unknown)
             return
         from screens.pack import PackScreen
 

@@ -30,6 +30,8 @@ from tui.config import (
     resolve_secret,
     save_profile,
 )
+from tui.error_text import error_text
+from tui.i18n import _
 
 SECRET_SOURCES: tuple[tuple[str, str], ...] = (
     ("typed here (kept in config.toml, mode 0600)", "secret"),
@@ -83,37 +85,37 @@ class ShopFormScreen(Screen[ShopProfile | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shop-form"):
-            yield Static("Add a shop", classes="screen-title")
+            yield Static(_("Add a shop"), classes="screen-title")
             with Grid(id="shop-form-fields"):
-                yield Label("Name")
-                yield Input(self.initial_name, placeholder="e.g. main", id="name", compact=True)
-                yield Label("Address")
-                yield Input(placeholder="https://shop.example", id="url", compact=True)
-                yield Label("Kind")
+                yield Label(_("Name"))
+                yield Input(self.initial_name, placeholder=_("e.g. main"), id="name", compact=True)
+                yield Label(_("Address"))
+                yield Input(placeholder=_("https://shop.example"), id="url", compact=True)
+                yield Label(_("Kind"))
                 yield Select(
                     [(k, k) for k in SHOP_KINDS], value="woocommerce", allow_blank=False,
                     id="kind", compact=True,
                 )
-                yield Label("Key")
-                yield Input(placeholder="ck_…", id="key", compact=True)
-                yield Label("Secret from")
+                yield Label(_("Key"))
+                yield Input(placeholder=_("ck_…"), id="key", compact=True)
+                yield Label(_("Secret from"))
                 yield Select(
                     list(SECRET_SOURCES), value="secret", allow_blank=False, id="source",
                     compact=True,
                 )
-                yield Label("Secret", id="secret-label")
-                yield Input(placeholder="cs_…", password=True, id="secret", compact=True)
-                yield Label("Auth")
+                yield Label(_("Secret"), id="secret-label")
+                yield Input(placeholder=_("cs_…"), password=True, id="secret", compact=True)
+                yield Label(_("Auth"))
                 yield Select(
                     [(m, m) for m in AUTH_MODES], value="auto", allow_blank=False, id="auth",
                     compact=True,
                 )
-                yield Label("CA bundle")
-                yield Input(placeholder="(the system's)", id="ca_bundle", compact=True)
+                yield Label(_("CA bundle"))
+                yield Input(placeholder=_("(the system's)"), id="ca_bundle", compact=True)
                 yield Label("")
-                yield Checkbox("Verify the TLS certificate", True, id="verify", compact=True)
+                yield Checkbox(_("Verify the TLS certificate"), True, id="verify", compact=True)
             yield Static(
-                "ctrl+t tests the shop · ctrl+s tests and saves · escape cancels",
+                _("ctrl+t tests the shop · ctrl+s tests and saves · escape cancels"),
                 classes="dialog-hint",
             )
             with VerticalScroll(id="shop-form-result-box"):
@@ -176,7 +178,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         result.update(Text(content, style="red") if error and isinstance(content, str) else content)
 
     def _problem(self, error: FormError) -> None:
-        self._show(str(error), error=True)
+        self._show(error_text(error), error=True)
         self.query_one(f"#{error.field}", Input).focus()
 
     # ------------------------------------------------------------------ actions
@@ -211,7 +213,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         try:
             existing = load_config(self.config_path).shops
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
         if profile.name in existing:
             self._problem(FormError(f"A profile named {profile.name!r} already exists.", "name"))
@@ -219,7 +221,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         try:
             secret = resolve_secret(profile)
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
         self._show("Asking the shop…")
         auth = "oauth" if profile.auth == "oauth1" else profile.auth
@@ -234,8 +236,9 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         if save:
             self._force_for = profile
             head = Text(
-                f"Not saved: {diagnosis.check(AUTHENTICATION).verdict}. Fix it, or press "
-                "ctrl+s again to save anyway.\n",
+                _(
+                    "Not saved: {verdict}. Fix it, or press ctrl+s again to save anyway.\n"
+                ).format(verdict=diagnosis.check(AUTHENTICATION).verdict),
                 style="bold red",
             )
             text = head + text
@@ -245,7 +248,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         try:
             save_profile(profile.name, profile, self.config_path)
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
         self.dismiss(profile)
 

@@ -28,6 +28,8 @@ from client.model import Order
 from client.protocol import LIST_FIELDS, FeedEvent, ShopClient
 from tui.config import Config
 from tui.conflicts import ConflictReport, check_before_write
+from tui.error_text import error_text
+from tui.i18n import N_, _, install, ngettext
 from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
@@ -42,6 +44,39 @@ from tui.status_style import StatusStyles
 from tui.themes import THEMES
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
+
+#: Texts Textual draws from its own code (system commands of the palette), translated when
+#: shown; listed here so the catalog has them.
+TEXTUAL_TEXTS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+    N_("palette"),
+)
+
+#: Document kinds as the console names them in messages.
+DOCUMENT_NAMES = {
+    "packing_slip": N_("packing slip"),
+    "invoice": N_("invoice"),
+    "receipt": N_("receipt"),
+    "pick_list": N_("pick list"),
+    "credit_note": N_("credit note"),
+}
+
+
+def document_name(kind: str) -> str:
+    """A document kind ("packing_slip") as words in the interface language."""
+    return _(DOCUMENT_NAMES.get(kind, kind.replace("_", " ")))
 
 
 class FeedArrived(Message):
@@ -95,6 +130,8 @@ class OrderDeskApp(App[None]):
         super().__init__()
         self.shop = shop
         self.config = config or Config()
+        # Before any screen is built: every _() from here on answers in this language.
+        install(self.config.lang)
         self.demo = demo
         self.shop_label = shop_label or getattr(shop, "name", "shop")
         self.queue = QueueModel()
@@ -127,8 +164,9 @@ class OrderDeskApp(App[None]):
             else:
                 self.call_later(
                     self.notify,
-                    f"Unknown theme {self.config.theme!r} in config; "
-                    f"choose one with ctrl+p → Theme.",
+                    _("Unknown theme {theme!r} in config; choose one with ctrl+p → Theme.").format(
+                        theme=self.config.theme
+                    ),
                     severity="warning",
                 )
 
@@ -137,7 +175,7 @@ class OrderDeskApp(App[None]):
     def on_mount(self) -> None:
         from screens.queue import QueueScreen
 
-        self.title = f"orderdesk — {self.shop_label}"
+        self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
         self.follow_feed()
 
@@ -236,11 +274,13 @@ class OrderDeskApp(App[None]):
         from screens.status_picker import StatusPicker
 
         if not orders:
-            self.notify("No order selected.", severity="warning")
+            self.notify(_("No order selected."), severity="warning")
             return
         bulk = len(orders) > 1
         title = (
-            f"Status for {len(orders)} marked orders" if bulk else f"Status for #{orders[0].number}"
+            _("Status for {count} marked orders").format(count=len(orders))
+            if bulk
+            else _("Status for #{number}").format(number=orders[0].number)
         )
         choice = await self.push_screen_wait(
             StatusPicker(
@@ -255,15 +295,21 @@ class OrderDeskApp(App[None]):
             return
         targets = [o for o in orders if o.status != choice.status]
         if not targets:
-            self.notify(f"Already {self.status_label(choice.status)}.")
+            self.notify(_(
+                "Already {status_label}."
+            ).format(status_label=self.status_label(choice.status)))
             return
         label = self.status_label(choice.status)
         if bulk or choice.status == "cancelled":
-            what = f"{len(targets)} orders" if bulk else f"order #{targets[0].number}"
-            notify_text = " The customer is notified." if choice.notify else ""
-            ok = await self.push_screen_wait(
-                ConfirmScreen(f"Set {what} to {label}?{notify_text}", title="Change status")
+            what = (
+                ngettext("{n} order", "{n} orders", len(targets)).format(n=len(targets))
+                if bulk
+                else _("order #{number}").format(number=targets[0].number)
             )
+            question = _("Set {what} to {label}?").format(what=what, label=label)
+            if choice.notify:
+                question += " " + _("The customer is notified.")
+            ok = await self.push_screen_wait(ConfirmScreen(question, title=_("Change status")))
             if not ok:
                 return
         if self.connection == "live":
@@ -299,7 +345,11 @@ class OrderDeskApp(App[None]):
         changed: list[tuple[Order, ConflictReport]] = []
         for order, result in results:
             if isinstance(result, ShopError):
-                self.notify(f"#{order.number}: {result}", title="Not changed", severity="error")
+                self.notify(
+                    f"#{order.number}: {error_text(result)}",
+                    title=_("Not changed"),
+                    severity="error",
+                )
             elif result is None:
                 keep.append(order)
             else:
@@ -307,13 +357,19 @@ class OrderDeskApp(App[None]):
         if changed:
             lines = []
             for order, report in changed[:6]:
-                lines.append(f"#{order.number} changed in the shop {report.when}:")
+                lines.append(
+                    _("#{number} changed in the shop {when}:").format(
+                        number=order.number, when=report.when
+                    )
+                )
                 lines.extend(f"   {line}" for line in report.lines()[:4])
             if len(changed) > 6:
-                lines.append(f"… and {len(changed) - 6} more orders")
-            lines.append(f"\nSet them to {new_label} anyway?")
+                lines.append(_("… and {n} more orders").format(n=len(changed) - 6))
+            lines.append("\n" + _("Set them to {label} anyway?").format(label=new_label))
             apply_anyway = await self.push_screen_wait(
-                ConfirmScreen("\n".join(lines), title="Changed by someone else", yes_label="Apply")
+                ConfirmScreen(
+                    "\n".join(lines), title=_("Changed by someone else"), yes_label=_("Apply")
+                )
             )
             if apply_anyway:
                 keep.extend(report.current for _, report in changed)
@@ -362,29 +418,44 @@ class OrderDeskApp(App[None]):
             self._apply_local([previous[order.id] for order, _ in outcome.failed])
             first_order, first_error = outcome.failed[0]
             kept = self.status_label(previous[first_order.id].status)
-            more = f" (and {len(outcome.failed) - 1} more)" if len(outcome.failed) > 1 else ""
+            more = (
+                " " + _("(and {n} more)").format(n=len(outcome.failed) - 1)
+                if len(outcome.failed) > 1
+                else ""
+            )
             self.notify(
-                f"#{first_order.number} stays {kept}: {first_error}{more}",
-                title="Status not changed",
+                _("#{number} stays {kept}: {error}").format(
+                    number=first_order.number, kept=kept, error=error_text(first_error)
+                )
+                + more,
+                title=_("Status not changed"),
                 severity="error",
                 timeout=8,
             )
         if outcome.confirmed:
             if message.undoing:
                 self.undo_entry = None
-                self.notify(f"Undone: {len(outcome.confirmed)} order(s) restored.")
+                count = len(outcome.confirmed)
+                self.notify(
+                    ngettext(
+                        "Undone: {n} order restored.", "Undone: {n} orders restored.", count
+                    ).format(n=count)
+                )
             else:
                 self.undo_entry = UndoEntry(
                     previous={o.id: previous[o.id].status for o in outcome.confirmed},
                     new_status=outcome.new_status,
                     made_at=time.monotonic(),
                 )
+                count = len(outcome.confirmed)
                 what = (
                     f"#{outcome.confirmed[0].number}"
-                    if len(outcome.confirmed) == 1
-                    else f"{len(outcome.confirmed)} orders"
+                    if count == 1
+                    else ngettext("{n} order", "{n} orders", count).format(n=count)
                 )
-                self.notify(f"{what} → {label}. Press u to undo (10 s).", title="Status changed")
+                self.notify(_(
+                    "{what} → {label}. Press u to undo (10 s)."
+                ).format(what=what, label=label), title=_("Status changed"))
         for warning in outcome.warnings:
             self.notify(warning, severity="warning")
 
@@ -411,11 +482,17 @@ class OrderDeskApp(App[None]):
         for order in orders:
             notes = self.changer.follow_up_notes(order, status, notify=notify)
             self.journal.add_status(self.shop_label, order, status, label=label, notes=notes)
-        what = f"#{orders[0].number}" if len(orders) == 1 else f"{len(orders)} orders"
+        what = (
+            f"#{orders[0].number}"
+            if len(orders) == 1
+            else ngettext("{n} order", "{n} orders", len(orders)).format(n=len(orders))
+        )
         self.notify(
-            f"{what} → {label} queued: the shop is unreachable. It is sent when the shop "
-            "is back (and checked against the shop first).",
-            title="Offline",
+            _(
+                "{what} → {label} queued: the shop is unreachable. It is sent when the shop is "
+                "back (and checked against the shop first)."
+            ).format(what=what, label=label),
+            title=_("Offline"),
             severity="warning",
             timeout=8,
         )
@@ -432,12 +509,16 @@ class OrderDeskApp(App[None]):
             return bool(
                 await self.push_screen_wait(
                     ConfirmScreen(
-                        f"While offline you set #{entry.number} to "
-                        f"{entry.payload.get('label') or entry.payload.get('status')}; "
-                        f"meanwhile it became {self.status_label(current.status)} in the "
-                        "shop. Apply your change anyway?",
-                        title="Changed by someone else",
-                        yes_label="Apply",
+                        _(
+                            "While offline you set #{number} to {value}; meanwhile it became "
+                            "{status_label} in the shop. Apply your change anyway?"
+                        ).format(
+                            number=entry.number,
+                            value=entry.payload.get("label") or entry.payload.get("status"),
+                            status_label=self.status_label(current.status),
+                        ),
+                        title=_("Changed by someone else"),
+                        yes_label=_("Apply"),
                     )
                 )
             )
@@ -446,20 +527,27 @@ class OrderDeskApp(App[None]):
             if result.order is not None:
                 self._apply_local([result.order])
             severity = "information" if result.outcome in ("applied", "skipped") else "warning"
-            self.notify(result.message, title="Queued change", severity=severity)
+            self.notify(result.message, title=_("Queued change"), severity=severity)
 
         summary = await self.journal.replay(
             self.shop_label, self.shop, on_result=settled, decide=decide
         )
         if summary.stopped is None and summary.results:
-            self.notify(f"{len(summary.results)} queued change(s) settled with the shop.")
+            count = len(summary.results)
+            self.notify(
+                ngettext(
+                    "{n} queued change settled with the shop.",
+                    "{n} queued changes settled with the shop.",
+                    count,
+                ).format(n=count)
+            )
         self.connection_changed.publish(self.connection)
 
     def action_undo(self) -> None:
         entry = self.undo_entry
         if entry is None or entry.expired():
             self.undo_entry = None
-            self.notify("Nothing to undo (undo works for 10 seconds).", severity="warning")
+            self.notify(_("Nothing to undo (undo works for 10 seconds)."), severity="warning")
             return
         by_status: dict[str, list[Order]] = {}
         for order_id, old_status in entry.previous.items():
@@ -525,7 +613,9 @@ class OrderDeskApp(App[None]):
         def saved(profile: object) -> None:
             if profile is not None:
                 name = getattr(profile, "name", "")
-                self.notify(f"Saved. Open it with: orderdesk --shop {name}", title="Shop added")
+                self.notify(_(
+                    "Saved. Open it with: orderdesk --shop {name}"
+                ).format(name=name), title=_("Shop added"))
 
         self.push_screen(ShopFormScreen(paths.config_file()), saved)
 
@@ -550,11 +640,13 @@ class OrderDeskApp(App[None]):
     async def _print_worker(self, kind: str, order_ids: list[int]) -> None:
         from tui.print_jobs import produce_and_print
 
-        self.notify(f"Preparing {kind.replace('_', ' ')}…", timeout=2)
+        self.notify(_("Preparing {document}…").format(document=document_name(kind)), timeout=2)
         result = await produce_and_print(self.shop, self.config, kind, order_ids)
         self.notify(
             result.message,
-            title="Printed" if result.printed else ("Saved" if result.ok else "Not printed"),
+            title=_("Printed")
+            if result.printed
+            else (_("Saved") if result.ok else _("Not printed")),
             severity="information" if result.ok else "error",
             timeout=8,
         )
@@ -578,30 +670,47 @@ class OrderDeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys", "Every key of this screen", self.action_help)
-        yield SystemCommand("Undo last status change", "Within 10 seconds", self.action_undo)
-        yield SystemCommand("Scan", "Scan an order number to open it (F2)", self.action_scan)
+        for command in super().get_system_commands(screen):
+            # Textual's own commands (Theme, Quit, Keys...): their ids are in TEXTUAL_TEXTS.
+            yield command._replace(title=_(command.title), help=_(command.help))
+        yield SystemCommand(_("Help: keys"), _("Every key of this screen"), self.action_help)
+        yield SystemCommand(_("Undo last status change"), _("Within 10 seconds"), self.action_undo)
+        yield SystemCommand(_("Scan"), _("Scan an order number to open it (F2)"), self.action_scan)
         yield SystemCommand(
-            "Predefined messages", "List, add, edit, rename, delete", self.action_message_manager
+            _("Predefined messages"),
+            _("List, add, edit, rename, delete"),
+            self.action_message_manager,
         )
         yield SystemCommand(
-            "Customers", "Search customers, see their orders", self.action_customers
-        )
-        yield SystemCommand("Reports", "Orders, revenue, refunds per day", self.action_reports)
-        yield SystemCommand(
-            "Add a shop", "Save a WooCommerce shop profile to config.toml", self.action_add_shop
+            _("Customers"), _("Search customers, see their orders"), self.action_customers
         )
         yield SystemCommand(
-            "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
+            _("Reports"), _("Orders, revenue, refunds per day"), self.action_reports
+        )
+        yield SystemCommand(
+            _("Add a shop"),
+            _("Save a WooCommerce shop profile to config.toml"),
+            self.action_add_shop,
+        )
+        yield SystemCommand(
+            _("Invoices for a date range"), _("One PDF of every invoice"), self.action_invoice_range
         )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
                 yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    f"Same as pressing {key}",
+                    f"{_(binding.description)} ({key})",
+                    _("Same as pressing {key}").format(key=key),
                     lambda action=binding.action: self.run_action(action, screen),
                 )
 
@@ -611,5 +720,9 @@ class OrderDeskApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        message = str(error) if isinstance(error, ShopError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title="Something went wrong", severity="error", timeout=10)
+        message = (
+            error_text(error)
+            if isinstance(error, ShopError)
+            else f"{type(error).__name__}: {error}"
+        )
+        self.notify(message, title=_("Something went wrong"), severity="error", timeout=10)

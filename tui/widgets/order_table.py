@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.model import Order
+from tui.i18n import N_, _
 from tui.queue_model import QueueModel, SortKey, UpsertResult
 from tui.status_style import StatusStyles
 from tui.widgets.order_columns import COLUMNS, GAP, Column, Placed, layout, with_status_width
@@ -200,7 +201,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         age_refresh_seconds: float = 30.0,
         follow_top: bool = True,
         columns: tuple[Column, ...] = COLUMNS,
-        empty_text: str = "No orders",
+        empty_text: str = N_("No orders"),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -507,7 +508,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         if row >= len(view):
             if row == 0:
                 style = self.get_component_rich_style("order-table--empty")
-                return Strip([Segment(fit(f" {self.empty_text}", width), style)], width)
+                return Strip([Segment(fit(f" {_(self.empty_text)}", width), style)], width)
             return Strip.blank(width, base)
         order_id = view[row]
         return self._render_row(self._model[order_id], row, placed, width, base)
@@ -521,7 +522,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         for place in placed:
             if place.x:
                 segments.append(Segment(" " * GAP, style))
-            label = place.column.label
+            label = _(place.column.label)  # English ids in COLUMNS, shown translated
             if not arrow_done and place.column.sort_key == sort_key:
                 label = f"{label} {arrow}"
                 arrow_done = True
