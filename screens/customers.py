@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import ShopError
@@ -34,6 +34,7 @@ from tui.error_text import error_text
 from tui.i18n import _
 from tui.render import format_money, local_time
 from tui.reports import counts_as_sale
+from tui.widgets.footer import Footer
 
 #: What the order history needs of each order.
 HISTORY_FIELDS: tuple[str, ...] = (

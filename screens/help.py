@@ -32,11 +32,11 @@ def bindings_table(screen: Screen) -> Table:
         seen.setdefault(action, [])
         if display not in seen[action]:
             seen[action].append(display)
-        descriptions[action] = binding.description
+        descriptions[action] = _(binding.description)
         del key
     for action, keys in seen.items():
         table.add_row(", ".join(keys), descriptions[action])
-    table.add_row(_("ctrl+p"), _("Command palette: every action by name"))
+    table.add_row("ctrl+p", _("Command palette: every action by name"))
     return table
 
 

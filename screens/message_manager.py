@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from screens.message_picker import summary_line
@@ -40,6 +40,7 @@ from tui.messages import (
     PredefinedMessage,
     validate_template,
 )
+from tui.widgets.footer import Footer
 
 #: Called with the dialog's values; returns why they were refused, or None when saved.
 Submit = Callable[..., str | None]

@@ -55,7 +55,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from client.errors import ShopError
@@ -73,6 +73,7 @@ from tui.messages import (
 )
 from tui.notifications import message_context
 from tui.render import local_time, plain_note
+from tui.widgets.footer import Footer
 
 EntryKind = Literal["to_customer", "private", "from_customer"]
 AuthorKind = Literal["system", "staff", "customer"]

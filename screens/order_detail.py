@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
@@ -36,6 +36,7 @@ from tui.render import (
     timeline,
 )
 from tui.status_style import StatusStyles
+from tui.widgets.footer import Footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,7 @@ def render_timeline(details: OrderDetails) -> Table:
     entries = timeline(details.notes, details.refunds, details.order.currency)
     for entry in entries:
         author = f" ({entry.author})" if entry.kind == "private" and entry.author else ""
-        table.add_row(local_time(entry.when), TIMELINE_MARKS[entry.kind], entry.text + author)
+        table.add_row(local_time(entry.when), _(TIMELINE_MARKS[entry.kind]), entry.text + author)
     if not entries:
         table.add_row("", "", _("No notes yet."))
     return table

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from client.errors import Conflict, ShopError
 from client.model import STOCK_HOLDING_STATUSES, Order, Product
@@ -42,6 +42,7 @@ from tui.error_text import error_text
 from tui.i18n import _
 from tui.order_draft import DraftLine, OrderDraft, ShippingChoice, Verdict, address_dict
 from tui.render import format_money
+from tui.widgets.footer import Footer
 
 #: Most products loaded for searching locally (10 pages); bigger catalogues are searched
 #: in the shop (name and exact SKU; EAN only among those loaded).

@@ -38,7 +38,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from client.errors import ShopError
 from client.model import Order, Product
@@ -64,6 +64,7 @@ from tui.scan_codes import (
     looks_like_order_code,
     resolve_order,
 )
+from tui.widgets.footer import Footer
 
 #: Statuses in which an order must not be packed (shipped already, or not to be sent).
 BLOCKED_STATUSES = frozenset({"completed", "cancelled", "refunded", "failed", "trash"})

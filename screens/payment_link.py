@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Order
@@ -30,6 +30,7 @@ from tui.clipboard import copy_text
 from tui.error_text import error_text
 from tui.i18n import _
 from tui.render import format_money, local_time
+from tui.widgets.footer import Footer
 
 #: Light modules around the code: scanners need a margin lighter than the code.
 QR_BORDER = 2

@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from client.errors import ShopError
 from tui.documents import PickEntry, aggregate_pick_list
 from tui.error_text import error_text
 from tui.i18n import _
 from tui.print_jobs import fetch_orders, print_pick_list
+from tui.widgets.footer import Footer
 
 #: Order numbers shown per line on screen before "+N" (the PDF shows more).
 ORDERS_SHOWN = 6

@@ -19,11 +19,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
-from tui.i18n import _
+from tui.i18n import N_, _, ngettext
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.order_format import short_age
 from tui.widgets.order_table import OrderTable
 
 #: Number keys filter by these statuses (0 shows all).
@@ -38,12 +39,15 @@ FILTER_KEYS: dict[str, str] = {
 }
 
 SORTS = ("date", "number", "total", "status")
+#: The sort keys as the status bar names them (English ids).
+SORT_NAMES = {"date": N_("date"), "number": N_("number"), "total": N_("total"),
+              "status": N_("status")}
 
 CONNECTION_MARKS = {
-    "connecting": ("◌ connecting", "yellow"),
-    "live": ("● live", "green"),
-    "reconnecting": ("◌ reconnecting", "yellow"),
-    "offline": ("✖ offline", "red"),
+    "connecting": (N_("◌ connecting"), "yellow"),
+    "live": (N_("● live"), "green"),
+    "reconnecting": (N_("◌ reconnecting"), "yellow"),
+    "offline": (N_("✖ offline"), "red"),
 }
 
 
@@ -154,18 +158,19 @@ class QueueScreen(Screen[None]):
         text.append(app.shop_label, style="bold")  # type: ignore[attr-defined]
         if app.demo:  # type: ignore[attr-defined]
             text.append("  ")
-            text.append(" DEMO SHOP ", style="bold reverse yellow")
+            text.append(" " + _("DEMO SHOP") + " ", style="bold reverse yellow")
         text.append("   ")
-        text.append(label, style=colour)
+        text.append(_(label), style=colour)
         last_sync = app.feed.last_sync  # type: ignore[attr-defined]
         if last_sync is not None:
-            ago = humanize.naturaltime(datetime.now(UTC) - last_sync)
-            text.append(f" · synced {ago}", style="dim")
+            ago = short_age(humanize.naturaltime(datetime.now(UTC) - last_sync))
+            text.append(" · " + _("synced {ago}").format(ago=ago), style="dim")
         if app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
-            text.append("  offline: changes are queued", style="bold")
+            text.append("  " + _("offline: changes are queued"), style="bold")
         queued = app.queued_changes()  # type: ignore[attr-defined]
         if queued:
-            text.append(f"  · {queued} queued change(s)", style="bold reverse yellow")
+            queued_text = ngettext("{n} queued change", "{n} queued changes", queued)
+            text.append("  · " + queued_text.format(n=queued), style="bold reverse yellow")
         self.query_one("#queue-header", Static).update(text)
 
     def _update_status_bar(self) -> None:
@@ -174,9 +179,12 @@ class QueueScreen(Screen[None]):
         styles = self.styles_for_status
         text = Text()
         shown = len(model.view)
-        text.append(f"{shown:,} of {len(model):,} ", style="bold")
+        text.append(
+            _("{shown} of {total}").format(shown=f"{shown:,}", total=f"{len(model):,}") + " ",
+            style="bold",
+        )
         if not self.app.loaded:  # type: ignore[attr-defined]
-            text.append("loading… ", style="bold reverse")
+            text.append(_("loading…") + " ", style="bold reverse")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
@@ -187,13 +195,15 @@ class QueueScreen(Screen[None]):
             )
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
         if others:
-            text.append(f"  other:{others:,}")
+            text.append("  " + _("other:{n}").format(n=f"{others:,}"))
         if model.search:
-            text.append(f"   search: {model.search!r}", style="bold")
+            text.append("   " + _("search: {search!r}").format(search=model.search), style="bold")
         marked = len(self.table.marked_ids)
         if marked:
-            text.append(f"   {marked} marked", style="bold reverse")
-        text.append(f"   sort: {model.sort_key}{' ↓' if model.descending else ' ↑'}", style="dim")
+            text.append("   " + _("{n} marked").format(n=marked), style="bold reverse")
+        arrow = " ↓" if model.descending else " ↑"
+        sort_name = _(SORT_NAMES.get(model.sort_key, model.sort_key))
+        text.append("   " + _("sort: {key}").format(key=sort_name) + arrow, style="dim")
         self.query_one("#status-bar", Static).update(text)
 
     # ---- search ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from client.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound, ShopError
 from client.model import Order, Refund
@@ -43,6 +43,7 @@ from tui.refund_plan import (
     to_request,
 )
 from tui.render import local_time
+from tui.widgets.footer import Footer
 
 Verdict = Literal["landed", "refused", "uncertain", "not_landed"]
 

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from client.errors import ShopError
 from tui.error_text import error_text
@@ -42,6 +42,7 @@ from tui.reports import (
     write_daily_csv,
     write_products_csv,
 )
+from tui.widgets.footer import Footer
 
 CHART_HEIGHT = 8
 TOP_PRODUCTS = 10

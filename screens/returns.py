@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from client.errors import Invalid, ShopError
 from client.model import Coupon, Order, Refund
@@ -56,6 +56,7 @@ from tui.refund_plan import (
     recorded_vouchers,
     to_request,
 )
+from tui.widgets.footer import Footer
 
 Outcome = Literal["refund", "voucher"]
 

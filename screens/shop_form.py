@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from client.diagnose import AUTHENTICATION, MARKS, Diagnosis, diagnose
 from tui.config import (
@@ -32,6 +32,7 @@ from tui.config import (
 )
 from tui.error_text import error_text
 from tui.i18n import _
+from tui.widgets.footer import Footer
 
 SECRET_SOURCES: tuple[tuple[str, str], ...] = (
     ("typed here (kept in config.toml, mode 0600)", "secret"),

@@ -254,7 +254,7 @@ class OrderDeskApp(App[None]):
     def statuses(self) -> list[tuple[str, str]]:
         """Core statuses and the custom ones from config, as (slug, label)."""
         pairs = [
-            (slug, label)
+            (slug, _(label))
             for slug, label in STATUS_LABELS.items()
             if slug not in ("trash", "checkout-draft")
         ]
