@@ -24,8 +24,9 @@ from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
+from tui.doc_labels import quantity
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _, current_language
 from tui.render import (
     TIMELINE_MARKS,
     age,
@@ -47,14 +48,23 @@ class OrderDetails:
     products: dict[int, Product]
 
 
+#: WooCommerce's stock statuses as words (English ids).
+STOCK_STATUSES = {
+    "instock": N_("instock"),
+    "outofstock": N_("outofstock"),
+    "onbackorder": N_("backorder"),
+}
+
+
 def stock_state(product: Product | None) -> str:
     if product is None:
         return "—"
     if not product.manage_stock or product.stock_quantity is None:
-        return product.stock_status.replace("onbackorder", "backorder")
+        status = product.stock_status
+        return _(STOCK_STATUSES[status]) if status in STOCK_STATUSES else status
     if product.stock_quantity <= 0:
-        return f"out ({product.stock_quantity})"
-    return f"in stock ({product.stock_quantity})"
+        return _("out ({n})").format(n=product.stock_quantity)
+    return _("in stock ({n})").format(n=product.stock_quantity)
 
 
 def total_weight(order: Order, products: dict[int, Product]) -> Decimal | None:
@@ -79,26 +89,36 @@ def render_summary(
         f" {look.symbol} {label(order.status)} ",
         style=f"bold {look.text_colour} on {look.colour}",
     )
-    text.append(f"  created {local_time(order.date_created)} ({age(order.date_created)})")
-    text.append(f"  · modified {age(order.date_modified)}\n")
-    text.append("Customer  ", style="bold")
+    text.append(
+        "  "
+        + _("created {when} ({age})").format(
+            when=local_time(order.date_created), age=age(order.date_created)
+        )
+    )
+    text.append("  · " + _("modified {age}").format(age=age(order.date_modified)) + "\n")
+    text.append(_("Customer") + "  ", style="bold")
     text.append(order.customer_name)
     for part in (order.billing.email, order.billing.phone):
         if part:
             text.append(f" · {part}")
     if order.customer_note:
-        text.append("\nCustomer note  ", style="bold")
+        text.append("\n" + _("Customer note") + "  ", style="bold")
         text.append(f"“{order.customer_note}”", style="italic")
-    text.append("\nPayment  ", style="bold")
+    text.append("\n" + _("Payment") + "  ", style="bold")
     text.append(order.payment_method_title or order.payment_method or "—")
-    text.append(f" · {'paid ' + local_time(order.date_paid) if order.is_paid else 'NOT PAID'}")
+    paid = (
+        _("paid {when}").format(when=local_time(order.date_paid))
+        if order.is_paid
+        else _("NOT PAID")
+    )
+    text.append(f" · {paid}")
     if order.transaction_id:
-        text.append(f" · transaction {order.transaction_id}")
-    text.append("\nShipping  ", style="bold")
+        text.append(" · " + _("transaction {id}").format(id=order.transaction_id))
+    text.append("\n" + _("Shipping") + "  ", style="bold")
     text.append(order.shipping_method or "—")
     weight = total_weight(order, details.products)
     if weight is not None:
-        text.append(f" · weight {weight.normalize():f} kg")
+        text.append(" · " + _("weight {kg} kg").format(kg=quantity(weight, current_language())))
     return text
 
 
@@ -139,19 +159,19 @@ def render_totals(order: Order) -> Table:
     table.add_column(justify="right")
     money = order.currency
     rows = [
-        ("Subtotal", order.subtotal),
-        ("Discount", -order.discount_total),
-        ("Shipping", order.shipping_total),
-        ("Fees", sum((f.total for f in order.fee_lines), Decimal("0"))),
-        ("Tax", order.total_tax),
-        ("Total", order.total),
-        ("Refunded", -order.total_refunded),
-        ("Net", order.net_total),
+        (N_("Subtotal"), order.subtotal),
+        (N_("Discount"), -order.discount_total),
+        (N_("Shipping"), order.shipping_total),
+        (N_("Fees"), sum((f.total for f in order.fee_lines), Decimal("0"))),
+        (N_("Tax"), order.total_tax),
+        (N_("Total"), order.total),
+        (N_("Refunded"), -order.total_refunded),
+        (N_("Net"), order.net_total),
     ]
     for label, amount in rows:
         if label in ("Discount", "Fees", "Refunded") and amount == 0:
             continue
-        table.add_row(label, format_money(amount, money))
+        table.add_row(_(label), format_money(amount, money))
     return table
 
 
@@ -254,9 +274,11 @@ class OrderDetailScreen(Screen[None]):
         self.details = details = message.details
         order = details.order
         self.query_one("#detail-title", Static).update(
-            _(
-                "Order #{number} · {customer_name} · {format_money}"
-            ).format(number=order.number, customer_name=order.customer_name, format_money=format_money(order.total, order.currency))
+            _("Order #{number} · {customer} · {total}").format(
+                number=order.number,
+                customer=order.customer_name,
+                total=format_money(order.total, order.currency),
+            )
         )
         self.query_one("#detail-summary", Static).update(
             render_summary(
@@ -266,10 +288,10 @@ class OrderDetailScreen(Screen[None]):
             )
         )
         self.query_one("#detail-billing", Static).update(
-            render_address("Billing", order, "billing")
+            render_address(_("Billing"), order, "billing")
         )
         self.query_one("#detail-shipping", Static).update(
-            render_address("Shipping", order, "shipping")
+            render_address(_("Shipping"), order, "shipping")
         )
         self.query_one("#detail-items", Static).update(render_items(details))
         self.query_one("#detail-totals", Static).update(render_totals(order))
