@@ -84,31 +84,36 @@ def one_line(address: Address) -> str:
 def render_card(summary: CustomerSummary) -> Group:
     customer = summary.customer
     head = Text()
-    head.append(customer.name or customer.email or f"Customer {customer.id}", style="bold")
+    head.append(
+        customer.name or customer.email or _("Customer {id}").format(id=customer.id), style="bold"
+    )
     head.append(f"  #{customer.id}", style="dim")
-    head.append(f" · {customer.role or 'no role'}")
+    head.append(f" · {customer.role or _('no role')}")
     if customer.date_created is not None:
-        head.append(f" · since {local_time(customer.date_created)[:10]}")
+        head.append(" · " + _("since {day}").format(day=local_time(customer.date_created)[:10]))
     contact = Text(customer.email or _("no email"))
     phone = customer.billing.phone or customer.shipping.phone
     if phone:
         contact.append(f" · {phone}")
     if customer.username:
-        contact.append(f" · login {customer.username}", style="dim")
+        contact.append(" · " + _("login {name}").format(name=customer.username), style="dim")
     totals = Text()
-    totals.append("Orders ", style="bold")
+    totals.append(_("Orders") + " ", style="bold")
     totals.append(str(summary.order_count))
-    totals.append("  Spent ", style="bold")
+    totals.append("  " + _("Spent") + " ", style="bold")
     totals.append(format_money(summary.spent, summary.currency))
     totals.append(
-        f"  ({len(summary.sales)} counted: not pending/failed/cancelled; net of refunds)",
+        "  "
+        + _("({n} counted: not pending/failed/cancelled; net of refunds)").format(
+            n=len(summary.sales)
+        ),
         style="dim",
     )
     billing = Text(_("Billing  "), style="bold")
     billing.append(one_line(customer.billing), style="not bold")
     shipping = Text(_("Ships to "), style="bold")
     same = customer.shipping.lines() == customer.billing.lines() or not customer.shipping.lines()
-    shipping.append("same as billing" if same else one_line(customer.shipping), style="not bold")
+    shipping.append(_("same as billing") if same else one_line(customer.shipping), style="not bold")
     return Group(head, contact, totals, billing, shipping)
 
 
@@ -171,7 +176,7 @@ class CustomersScreen(Screen[None]):
             with Vertical(id="customer-detail"):
                 yield Static(_("Choose a customer (enter)."), id="customer-card")
                 table: DataTable[Text | str] = DataTable(id="customer-orders", cursor_type="row")
-                table.add_columns("Order", "Date", "Status", "Items", "Total")
+                table.add_columns(_("Order"), _("Date"), _("Status"), _("Items"), _("Total"))
                 yield table
         yield Footer()
 

@@ -34,28 +34,33 @@ from tui.render import format_money, local_time
 
 def question(order: Order, status_label: str) -> str:
     """The first confirmation: which order, whose, how much, in which status."""
-    return (
-        f"Delete order #{order.number} — {order.customer_name} — "
-        f"{format_money(order.total, order.currency)} ({status_label})?"
+    return _("Delete order #{number} — {customer} — {total} ({status})?").format(
+        number=order.number,
+        customer=order.customer_name,
+        total=format_money(order.total, order.currency),
+        status=status_label,
     )
 
 
 def consequences(order: Order, holding: frozenset[str]) -> str:
     """What deleting does, in the words staff need before saying yes."""
-    parts = ["It goes to the shop's trash (it can be restored from the shop's admin)."]
+    parts = [_("It goes to the shop's trash (it can be restored from the shop's admin).")]
     if order.status in holding and order.line_items:
         items = ", ".join(f"{line.quantity} × {line.name}" for line in order.line_items)
-        parts.append(f"Stock goes back: {items}.")
-    parts.append("Nothing is refunded.")
+        parts.append(_("Stock goes back: {items}.").format(items=items))
+    parts.append(_("Nothing is refunded."))
     return " ".join(parts)
 
 
 def paid_warning(order: Order) -> str:
-    method = order.payment_method_title or order.payment_method or "an unrecorded method"
-    return (
-        f"This order was PAID on {local_time(order.date_paid)} "
-        f"({format_money(order.total, order.currency)} by {method}). Deleting it does not "
-        "refund the customer."
+    method = order.payment_method_title or order.payment_method or _("an unrecorded method")
+    return _(
+        "This order was PAID on {when} ({total} by {method}). Deleting it does not refund "
+        "the customer."
+    ).format(
+        when=local_time(order.date_paid),
+        total=format_money(order.total, order.currency),
+        method=method,
     )
 
 
