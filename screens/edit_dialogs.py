@@ -88,7 +88,9 @@ def product_option(product: Product, currency: str) -> Text:
     if product.sku:
         text.append(f"  {product.sku}", style="cyan")
     if product.global_unique_id:
-        text.append(f"  EAN {product.global_unique_id}", style="dim")
+        text.append(_(
+            "  EAN {global_unique_id}"
+        ).format(global_unique_id=product.global_unique_id), style="dim")
     text.append(f"  {format_money(product.price, currency)}  ")
     text.append_text(stock_words(product))
     return text

@@ -123,14 +123,14 @@ class ExportScreen(ModalScreen[None]):
 
     def action_export(self) -> None:
         if self.running is not None and self.running.is_running:
-            self._say("An export is running.")
+            self._say(_("An export is running."))
             return
         if not self.order_ids:
-            self._say("No orders to export: the queue view is empty.", error=True)
+            self._say(_("No orders to export: the queue view is empty."), error=True)
             return
         text = self.query_one("#export-path", Input).value
         if not text.strip():
-            self._say("Type a file name.", error=True)
+            self._say(_("Type a file name."), error=True)
             return
         self._confirm_and_start(resolve_path(text))
 
@@ -139,7 +139,7 @@ class ExportScreen(ModalScreen[None]):
         from screens.confirm import ConfirmScreen
 
         if path.is_dir():
-            self._say(f"{path} is a folder; type a file name.", error=True)
+            self._say(_("{path} is a folder; type a file name.").format(path=path), error=True)
             return
         if path.exists():
             replace = await self.app.push_screen_wait(
@@ -148,13 +148,13 @@ class ExportScreen(ModalScreen[None]):
                 ).format(path=path), title=_("Export"), yes_label=_("Replace"))
             )
             if not replace:
-                self._say("Not exported. Change the file name.")
+                self._say(_("Not exported. Change the file name."))
                 return
         bar = self.query_one("#export-progress", ProgressBar)
         bar.display = True
         bar.update(total=len(self.order_ids), progress=0)
         self.written = None
-        self._say(f"Exporting {len(self.order_ids)} orders…")
+        self._say(_("Exporting {count} orders…").format(count=len(self.order_ids)))
         self.running = self._export(
             asyncio.get_running_loop(), list(self.order_ids), path, self.per_line, self.bom
         )
@@ -301,22 +301,24 @@ class InvoiceRangeScreen(ModalScreen[None]):
         start = parse_day(self.query_one("#invoices-from", Input).value)
         end = parse_day(self.query_one("#invoices-to", Input).value)
         if start is None or end is None:
-            self._say("Dates as YYYY-MM-DD, e.g. 2026-03-01.", error=True)
+            self._say(_("Dates as YYYY-MM-DD, e.g. 2026-03-01."), error=True)
             return
         if end < start:
-            self._say("The end date is before the start date.", error=True)
+            self._say(_("The end date is before the start date."), error=True)
             return
         self._make(start, end)
 
     @work(exclusive=True, group="invoices", exit_on_error=False)
     async def _make(self, start: date, end: date) -> None:
-        self._say(f"Fetching the orders from {start} to {end}…")
+        self._say(_("Fetching the orders from {start} to {end}…").format(start=start, end=end))
 
         def progress(done: int, total: int) -> None:
             if total:
-                self._say(f"Numbering and drawing {total} invoices…")
+                self._say(_("Numbering and drawing {total} invoices…").format(total=total))
             else:
-                self._say(f"Fetching the orders from {start} to {end}… {done}")
+                self._say(_(
+                    "Fetching the orders from {start} to {end}… {done}"
+                ).format(start=start, end=end, done=done))
 
         result = await invoices_for_range(
             self.app.shop,

@@ -232,13 +232,15 @@ def compose_problems(text: str) -> list[str]:
     problems = validate_message(text)
     for match in _UNCLOSED.finditer(text):
         problems.append(
-            f"Broken placeholder at {_where(text, match.start())}: “{{{match[1]}” has no "
-            "closing brace."
+            _(
+                "Broken placeholder at {where}: “{{{item}” has no closing brace."
+            ).format(where=_where(text, match.start()), item=match[1])
         )
     for match in _UNOPENED.finditer(text):
         problems.append(
-            f"Broken placeholder at {_where(text, match.start())}: “{match[1]}}}” has no "
-            "opening brace."
+            _(
+                "Broken placeholder at {where}: “{item}}}” has no opening brace."
+            ).format(where=_where(text, match.start()), item=match[1])
         )
     return problems
 
@@ -492,7 +494,7 @@ class MessagesScreen(Screen[None]):
         except TemplateError as error:
             self.notify(_(
                 "“{name}” is broken: {error}"
-            ).format(name=message.name, error=error), severity="error")
+            ).format(name=message.name, error=error_text(error)), severity="error")
             return
         area = self.query_one("#compose", TextArea)
         if area.text.strip():

@@ -67,7 +67,7 @@ def line_row(line: DraftLine, product: Product | None, currency: str) -> list[Te
         total = f"≈{total}"
     name = Text(line.name, style=style)
     if line.is_new:
-        name.append("  new", style="green")
+        name.append(_("  new"), style="green")
     return [
         Text(line.sku or "—", style=style),
         name,
@@ -236,10 +236,10 @@ class OrderEditScreen(Screen[None]):
             table.move_cursor(row=min(max(cursor, 0), len(draft.lines) - 1))
         self._draw_banner()
         self.query_one("#edit-billing", Static).update(
-            render_address_block("Billing (b)", draft.billing, address_dict(order.billing))
+            render_address_block(_("Billing (b)"), draft.billing, address_dict(order.billing))
         )
         self.query_one("#edit-shipping", Static).update(
-            render_address_block("Shipping to (s)", draft.shipping, address_dict(order.shipping))
+            render_address_block(_("Shipping to (s)"), draft.shipping, address_dict(order.shipping))
         )
         self.query_one("#edit-shipping-method", Static).update(self._shipping_text())
         problems = draft.problems()
@@ -262,13 +262,13 @@ class OrderEditScreen(Screen[None]):
         if changes:
             if text:
                 text.append("\n")
-            text.append("Unsaved: ", style="bold")
+            text.append(_("Unsaved: "), style="bold")
             text.append("; ".join(changes))
-            text.append("  (ctrl+s saves)", style="dim")
+            text.append(_("  (ctrl+s saves)"), style="dim")
         elif not text:
             text.append(
-                "a add · +/− qty · q type qty · x remove · b/s addresses · "
-                "m shipping · ctrl+s save",
+                _("a add · +/− qty · q type qty · x remove · b/s addresses · "
+                "m shipping · ctrl+s save"),
                 style="dim",
             )
         banner.update(text)
@@ -284,7 +284,7 @@ class OrderEditScreen(Screen[None]):
                 f"{line.method_title} ({line.method_id}) {format_money(line.total, order.currency)}"
             )
         else:
-            text.append("none")
+            text.append(_("none"))
         if draft.shipping_choice is not None:
             choice = draft.shipping_choice
             text.append("  →  ", style="bold")
@@ -293,7 +293,7 @@ class OrderEditScreen(Screen[None]):
                 f"{format_money(choice.total, order.currency)}",
                 style="bold yellow",
             )
-            text.append("  unsaved", style="dim")
+            text.append(_("  unsaved"), style="dim")
         return text
 
     def _totals(self) -> Group:
@@ -539,7 +539,7 @@ class OrderEditScreen(Screen[None]):
         if draft is not None and draft.dirty and not self.saving:
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "Leave without saving? Unsaved: " + "; ".join(draft.describe()),
+                    _("Leave without saving? Unsaved: ") + "; ".join(draft.describe()),
                     title=_("Unsaved changes"),
                     yes_label=_("Leave"),
                 )

@@ -127,13 +127,17 @@ def order_info(
     parts = [order.customer_name, place, order.shipping_method or "no shipping method"]
     text.append(" · ".join(p for p in parts if p))
     if shipped:
-        text.append("\n✓ Shipped from this screen.", style="bold green")
+        text.append(_("\n✓ Shipped from this screen."), style="bold green")
     elif order.status in BLOCKED_STATUSES:
-        text.append(f"\n✖ This order is {label(order.status)}: do not ship it.", style="bold red")
+        text.append(_(
+            "\n✖ This order is {label}: do not ship it."
+        ).format(label=label(order.status)), style="bold red")
     elif order.status in UNPAID_STATUSES:
-        text.append(f"\n⚠ {label(order.status)}: not paid yet.", style="bold yellow")
+        text.append(_(
+            "\n⚠ {label}: not paid yet."
+        ).format(label=label(order.status)), style="bold yellow")
     if order.customer_note.strip():
-        text.append("\nNote: ", style="bold")
+        text.append(_("\nNote: "), style="bold")
         text.append(f"“{order.customer_note.strip()}”", style="italic")
     return text
 
@@ -220,12 +224,12 @@ class ShipScreen(ModalScreen[Shipment | None]):
     def _finish(self) -> None:
         tracking = "".join(clean_code(self.query_one("#ship-tracking", Input).value).split())
         if not tracking:
-            self._say("Scan or type the tracking number (ctrl+n ships without one).")
+            self._say(_("Scan or type the tracking number (ctrl+n ships without one)."))
             self.query_one("#ship-tracking", Input).focus()
             return
         carrier = self.carrier or guess_carrier(tracking) or ""
         if not carrier:
-            self._say("Choose the carrier (↑/↓) or type its name.")
+            self._say(_("Choose the carrier (↑/↓) or type its name."))
             self.query_one("#ship-carrier", Input).focus()
             return
         self.dismiss(Shipment(carrier, tracking))
@@ -340,7 +344,9 @@ class PackScreen(Screen[None]):
             )
             products = await self._products(order)
         except ShopError as error:
-            signal_scan(self, False, f"Could not load order #{self.order_id}: {error}")
+            signal_scan(self, False, _(
+                "Could not load order #{order_id}: {error}"
+            ).format(order_id=self.order_id, error=error_text(error)))
             self.query_one("#pack-info", Static).update(_(
                 "Could not load: {error}"
             ).format(error=error_text(error)))
@@ -393,8 +399,9 @@ class PackScreen(Screen[None]):
             signal_scan(
                 self,
                 False,
-                f"Order #{load.order.number} was set to {self._label(load.order.status)} in "
-                "the shop meanwhile: do not ship it.",
+                _(
+                    "Order #{number} was set to {label} in the shop meanwhile: do not ship it."
+                ).format(number=load.order.number, label=self._label(load.order.status)),
             )
 
     def _first_message(self) -> None:
@@ -404,11 +411,14 @@ class PackScreen(Screen[None]):
             signal_scan(
                 self,
                 False,
-                f"#{order.number} is {self._label(order.status)}: nothing to pack. "
-                "Scan the next order.",
+                _(
+                    "#{number} is {label}: nothing to pack. Scan the next order."
+                ).format(number=order.number, label=self._label(order.status)),
             )
         elif not self.state.lines:
-            signal_scan(self, False, f"#{order.number} has nothing left to pack.")
+            signal_scan(self, False, _(
+                "#{number} has nothing left to pack."
+            ).format(number=order.number))
         else:
             self.query_one("#scan-message", Static).update(
                 _(
@@ -469,7 +479,9 @@ class PackScreen(Screen[None]):
         assert self.state is not None and self.order is not None
         if self.shipping:
             signal_scan(
-                self, False, f"Still completing #{self.order.number}; scan again in a moment."
+                self, False, _(
+                    "Still completing #{number}; scan again in a moment."
+                ).format(number=self.order.number)
             )
             return
         if self.shipped or self.order.status in BLOCKED_STATUSES or not self.state.lines:
@@ -481,8 +493,10 @@ class PackScreen(Screen[None]):
                 signal_scan(
                     self,
                     False,
-                    f"✖ {code} is an order, not an item. Finish #{self.order.number} first "
-                    "(or escape to leave it).",
+                    _(
+                        "✖ {code} is an order, not an item. Finish #{number} first (or escape to "
+                        "leave it)."
+                    ).format(code=code, number=self.order.number),
                 )
             else:
                 self.open_order(code)
@@ -502,15 +516,21 @@ class PackScreen(Screen[None]):
         try:
             found = await resolve_order(self.app.shop, self.app.queue, code)  # type: ignore[attr-defined]
         except ShopError as error:
-            signal_scan(self, False, f"✖ Could not look up {code}: {error}")
+            signal_scan(self, False, _(
+                "✖ Could not look up {code}: {error}"
+            ).format(code=code, error=error_text(error)))
             return
         if found is None:
             signal_scan(
-                self, False, f"✖ Unknown code {code}: not an item of this order, not an order."
+                self, False, _(
+                    "✖ Unknown code {code}: not an item of this order, not an order."
+                ).format(code=code)
             )
             return
         if found.order_id == self.order_id:
-            signal_scan(self, False, f"✖ #{found.number} is the order on screen.")
+            signal_scan(self, False, _(
+                "✖ #{number} is the order on screen."
+            ).format(number=found.number))
             return
         self.app.switch_screen(PackScreen(found.order_id))
 
@@ -531,7 +551,7 @@ class PackScreen(Screen[None]):
         if self.state is None or self.order is None:
             return False
         if self.shipped or self.shipping or self.order.status in BLOCKED_STATUSES:
-            signal_scan(self, False, "✖ This order is not being packed any more.")
+            signal_scan(self, False, _("✖ This order is not being packed any more."))
             return False
         return True
 
@@ -574,7 +594,7 @@ class PackScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.shipping:
-            signal_scan(self, False, "Completing the order with the shop; wait a moment.")
+            signal_scan(self, False, _("Completing the order with the shop; wait a moment."))
             return
         self.app.pop_screen()
 
@@ -582,13 +602,17 @@ class PackScreen(Screen[None]):
         if self.state is None or self.order is None:
             return
         if self.shipped:
-            signal_scan(self, True, f"#{self.order.number} is shipped. Scan the next order.")
+            signal_scan(self, True, _(
+                "#{number} is shipped. Scan the next order."
+            ).format(number=self.order.number))
             return
         if not self._editable():
             return
         if not self.state.complete:
             missing = self.state.needed - self.state.packed
-            signal_scan(self, False, f"✖ {missing} item(s) still to pack before shipping.")
+            signal_scan(self, False, _(
+                "✖ {missing} item(s) still to pack before shipping."
+            ).format(missing=missing))
             return
         self.ship()
 
@@ -637,7 +661,7 @@ class PackScreen(Screen[None]):
         warnings: list[str] = []
         via_extension = False
         if shipment.tracking:
-            self._progress("Saving the tracking number…")
+            self._progress(_("Saving the tracking number…"))
             via_extension = await self._tracking_extension(order.id)
             if via_extension:
                 try:
@@ -648,7 +672,9 @@ class PackScreen(Screen[None]):
                         date_shipped=date.today(),
                     )
                 except ShopError as error:
-                    warnings.append(f"Shipment Tracking refused it ({error}); sent as a note")
+                    warnings.append(_(
+                        "Shipment Tracking refused it ({error}); sent as a note"
+                    ).format(error=error_text(error)))
                     via_extension = False
             if not via_extension:
                 try:
@@ -665,35 +691,42 @@ class PackScreen(Screen[None]):
                     signal_scan(
                         self,
                         False,
-                        f"✖ Tracking not saved, order not completed: {error}. F9 tries again.",
+                        _(
+                            "✖ Tracking not saved, order not completed: {error}. F9 tries again."
+                        ).format(error=error_text(error)),
                     )
                     return
         if order.status != "completed":
-            self._progress("Completing the order…")
+            self._progress(_("Completing the order…"))
             worker = app.apply_status([order], "completed", notify=False)  # type: ignore[attr-defined]
             await worker.wait()
             try:
                 current = await shop.get_order(order.id)
             except ShopError as error:
-                signal_scan(self, False, f"✖ Could not check the order's status: {error}")
+                signal_scan(self, False, _(
+                    "✖ Could not check the order's status: {error}"
+                ).format(error=error_text(error)))
                 return
             if current.status != "completed":
                 signal_scan(
                     self,
                     False,
-                    f"✖ #{order.number} was not completed (still "
-                    f"{self._label(current.status)}). F9 tries again.",
+                    _(
+                        "✖ #{number} was not completed (still {label}). F9 tries again."
+                    ).format(number=order.number, label=self._label(current.status)),
                 )
                 return
             self.order = order = current
         if shipment.tracking and not via_extension:
-            self._progress("Sending the tracking number to the customer…")
+            self._progress(_("Sending the tracking number to the customer…"))
             try:
                 await shop.add_note(
                     order.id, self._customer_text(order, shipment), customer_note=True
                 )
             except ShopError as error:
-                warnings.append(f"customer not told the tracking number ({error})")
+                warnings.append(_(
+                    "customer not told the tracking number ({error})"
+                ).format(error=error_text(error)))
         await self._pack_note(order, shipment, warnings)
         self.shipped = True
         self._refresh_view()
@@ -705,7 +738,7 @@ class PackScreen(Screen[None]):
         text = f"✓ #{order.number} completed{' · ' + shown + told if shown else ''}."
         if warnings:
             text += f" Warning: {'; '.join(warnings)}."
-        signal_scan(self, not warnings, text + " Scan the next order.")
+        signal_scan(self, not warnings, text + _(" Scan the next order."))
 
     async def _tracking_extension(self, order_id: int) -> bool:
         probe = getattr(self.app.shop, "shipment_tracking_available", None)  # type: ignore[attr-defined]
@@ -751,4 +784,4 @@ class PackScreen(Screen[None]):
         try:
             await self.app.shop.add_note(order.id, text, customer_note=False)  # type: ignore[attr-defined]
         except ShopError as error:
-            warnings.append(f"packing note not saved ({error})")
+            warnings.append(_("packing note not saved ({error})").format(error=error_text(error)))

@@ -162,17 +162,17 @@ class PaymentLinkScreen(Screen[None]):
         qr.display = True
         qr.update(qr_text(order.payment_url))
         text = Text()
-        text.append("To pay  ", style="bold")
+        text.append(_("To pay  "), style="bold")
         text.append(format_money(order.total, order.currency))
-        text.append(f"\nFor  {order.customer_name}")
+        text.append(_("\nFor  {customer_name}").format(customer_name=order.customer_name))
         if order.billing.email:
             text.append(f" · {order.billing.email}")
-        text.append("\n\nLink\n", style="bold")
+        text.append(_("\n\nLink\n"), style="bold")
         text.append(order.payment_url, style="underline")
         text.append("\n\n")
         text.append("y", style="bold reverse")
-        text.append(" copies the link (works over SSH).\n")
-        text.append("The customer can scan the code with a phone camera.", style="dim")
+        text.append(_(" copies the link (works over SSH).\n"))
+        text.append(_("The customer can scan the code with a phone camera."), style="dim")
         info.update(text)
 
     def action_copy(self) -> None:

@@ -165,13 +165,13 @@ def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str
 
     parts = []
     if back:
-        parts.append(f"Back to stock: {items(back)}.")
+        parts.append(_("Back to stock: {items}.").format(items=items(back)))
     if kept:
-        parts.append(f"Not restocked: {items(kept)}.")
+        parts.append(_("Not restocked: {items}.").format(items=items(kept)))
     if wire.by_amount:
         parts.append(
-            "This shop restocks every refunded quantity, so those lines are sent by amount "
-            "(no quantity); the quantities are recorded with the refund."
+            _("This shop restocks every refunded quantity, so those lines are sent by amount "
+            "(no quantity); the quantities are recorded with the refund.")
         )
     return " ".join(parts)
 
@@ -181,24 +181,26 @@ def summary_text(plan: RefundPlan, wire: WireRefund, state: OrderState) -> str:
     order = state.order
     rows = [f"Refund {state.money(plan.total)} on order #{order.number} ({order.customer_name})"]
     if plan.free_amount_mode:
-        rows.append("  By amount only (no lines)")
+        rows.append(_("  By amount only (no lines)"))
     described = describe_lines(plan.lines, state)
     rows += [f"  {text}" for text in described[:MAX_DIALOG_LINES]]
     if len(described) > MAX_DIALOG_LINES:  # the dialog must fit an 80x24 terminal
-        rows.append(f"  … and {len(described) - MAX_DIALOG_LINES} more lines")
+        rows.append(_("  … and {value} more lines").format(value=len(described) - MAX_DIALOG_LINES))
     if plan.shipping:
-        rows.append(f"  Shipping {state.money(plan.shipping_total)}")
+        rows.append(_("  Shipping {money}").format(money=state.money(plan.shipping_total)))
     if plan.other and not plan.free_amount_mode:
-        rows.append(f"  Other amount {state.money(plan.other)}")
+        rows.append(_("  Other amount {money}").format(money=state.money(plan.other)))
     notice = restock_notice(wire, plan, state)
-    rows.append(notice or "Nothing goes back to stock.")
+    rows.append(notice or _("Nothing goes back to stock."))
     if plan.gateway:
-        rows.append(f"Method: through {method_text(order)} (the gateway pays the customer back).")
+        rows.append(_(
+            "Method: through {method_text} (the gateway pays the customer back)."
+        ).format(method_text=method_text(order)))
     else:
-        rows.append("Method: manual — the money is returned outside the shop.")
+        rows.append(_("Method: manual — the money is returned outside the shop."))
     if plan.reason:
-        rows.append(f"Reason: {plan.reason}")
-    rows.append(f"Net after refund: {state.money(plan.net_after)}")
+        rows.append(_("Reason: {reason}").format(reason=plan.reason))
+    rows.append(_("Net after refund: {money}").format(money=state.money(plan.net_after)))
     return "\n".join(rows)
 
 
@@ -282,9 +284,12 @@ class OrderMoneyScreen(Screen[None]):
         )
         paid = "not paid" if order.date_paid is None else f"paid {local_time(order.date_paid)}"
         self.query_one("#refund-info", Static).update(
-            f"{self.app.status_label(order.status)} · {paid} · "  # type: ignore[attr-defined]
-            f"refunded so far {state.money(state.refunded)}"
-            + (f" · vouchers {state.money(state.vouchers)}" if state.vouchers else "")
+            _(
+                "{status_label} · {paid} · refunded so far {money}"
+            ).format(status_label=self.app.status_label(order.status), paid=paid, money=state.money(state.refunded))
+            + (_(
+                " · vouchers {money}"
+            ).format(money=state.money(state.vouchers)) if state.vouchers else "")
         )
         self.query_one("#method-gateway", RadioButton).label = f"through {method_text(order)}"
         old_ids = [line.id for line in old.state.lines] if old else None
@@ -656,7 +661,7 @@ class RefundScreen(OrderMoneyScreen):
         assert attempt is not None
         self.busy = True
         self._set_locked(True)
-        self.say("Checking with the shop…" if checking else "Sending the refund…")
+        self.say(_("Checking with the shop…") if checking else _("Sending the refund…"))
         try:
             outcome: RefundOutcome = await call(attempt.key)
         finally:
@@ -673,8 +678,8 @@ class RefundScreen(OrderMoneyScreen):
             how = f"through {method_text(state.order)}" if attempt.plan.gateway else "manual"
             lines = [f"✔ Refund #{refund.id} of {state.money(refund.amount)} recorded ({how})."]
             if attempt.wire.by_amount:
-                lines.append("Sent by amount for the lines without restock.")
-            self.say("\n".join(lines) + "\nMaking the credit note…", "-ok")
+                lines.append(_("Sent by amount for the lines without restock."))
+            self.say("\n".join(lines) + _("\nMaking the credit note…"), "-ok")
             self.attempt = None
             self._clear_form()
             sentence, note = await save_credit_note(self.app, self.order_id, refund)
@@ -684,15 +689,19 @@ class RefundScreen(OrderMoneyScreen):
             self.load()
             return
         if outcome.verdict == "uncertain":
-            self.say(f"? {outcome.message}\nPress ctrl+s to check with the shop.", "-uncertain")
+            self.say(_(
+                "? {message}\nPress ctrl+s to check with the shop."
+            ).format(message=outcome.message), "-uncertain")
             return
         if outcome.verdict == "not_landed":
             self.say(
-                f"✖ {outcome.message} Press ctrl+s to send the same refund again, or change it.",
+                _(
+                    "✖ {message} Press ctrl+s to send the same refund again, or change it."
+                ).format(message=outcome.message),
                 "-error",
             )
         else:
-            self.say(f"✖ {outcome.message} Nothing was refunded.", "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(message=outcome.message), "-error")
             self.attempt = None
         self._set_locked(False)
 

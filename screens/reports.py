@@ -85,7 +85,9 @@ def render_chart(report: Report, width: int) -> Text:
     axis = first + last.rjust(max(span - len(first), len(last) + 1))
     text.append(" " * AXIS_WIDTH + axis, style="dim")
     if per_column > 1:
-        text.append(f"\n{' ' * AXIS_WIDTH}one column = {per_column} days", style="dim")
+        text.append(_(
+            "\n{value}one column = {per_column} days"
+        ).format(value=' ' * AXIS_WIDTH, per_column=per_column), style="dim")
     return text
 
 

@@ -43,6 +43,7 @@ from screens.refund import (
     send_refund,
 )
 from tui.credit_notes import CreditNote
+from tui.error_text import error_text
 from tui.i18n import _
 from tui.refund_plan import (
     VOUCHERS_META,
@@ -441,16 +442,18 @@ class ReturnScreen(OrderMoneyScreen):
                 rows.append(f"  {line.quantity} × {line.name} — {condition}")
         if outcome == "voucher":
             rows.append(
-                f"Voucher of {state.money(amount)} for {order.billing.email} (single use), "
-                "sent to the customer; no money back, stock not changed."
+                _(
+                    "Voucher of {money} for {email} (single use), sent to the customer; no money "
+                    "back, stock not changed."
+                ).format(money=state.money(amount), email=order.billing.email)
             )
         else:
             assert wire is not None
             how = f"through {method_text(order)}" if plan.gateway else "manual"
-            rows.append(f"Refund {state.money(plan.total)} ({how}).")
-            rows.append(restock_notice(wire, plan, state) or "Nothing goes back to stock.")
+            rows.append(_("Refund {money} ({how}).").format(money=state.money(plan.total), how=how))
+            rows.append(restock_notice(wire, plan, state) or _("Nothing goes back to stock."))
         if plan.reason:
-            rows.append(f"Reason: {plan.reason}")
+            rows.append(_("Reason: {reason}").format(reason=plan.reason))
         return "\n".join(rows)
 
     # ---- the job -----------------------------------------------------------------
@@ -463,7 +466,7 @@ class ReturnScreen(OrderMoneyScreen):
         if job.outcome == "refund":
             if job.refund is None:
                 assert job.wire is not None
-                self.say("Sending the refund…", "")
+                self.say(_("Sending the refund…"), "")
                 request = job.wire.request
                 outcome: RefundOutcome = (
                     await check_refund(shop, self.order_id, job.refund_key)
@@ -477,11 +480,13 @@ class ReturnScreen(OrderMoneyScreen):
                 job.refund = outcome.refund
             how = f"through {method_text(state.order)}" if job.plan.gateway else "manual"
             done.append(
-                f"✔ Refund #{job.refund.id} of {state.money(job.refund.amount)} recorded ({how})."
+                _(
+                    "✔ Refund #{id} of {money} recorded ({how})."
+                ).format(id=job.refund.id, money=state.money(job.refund.amount), how=how)
             )
         else:
             if job.coupon is None:
-                self.say("Creating the voucher…", "")
+                self.say(_("Creating the voucher…"), "")
                 coupon, problem = await self._create_coupon(shop, job, state)
                 if coupon is None:
                     self.say(problem, "-uncertain" if job.verdict == "uncertain" else "-error")
@@ -490,7 +495,9 @@ class ReturnScreen(OrderMoneyScreen):
                     return
                 job.coupon = coupon
                 job.verdict = "landed"
-            done.append(f"✔ Voucher {job.code} of {state.money(job.amount)} created.")
+            done.append(_(
+                "✔ Voucher {code} of {money} created."
+            ).format(code=job.code, money=state.money(job.amount)))
         problems = await self._after_money(shop, job, state)
         if job.outcome == "refund" and job.refund is not None and job.credit_note is None:
             sentence, note = await save_credit_note(self.app, self.order_id, job.refund)
@@ -503,8 +510,10 @@ class ReturnScreen(OrderMoneyScreen):
             )
             return
         if job.outcome == "voucher":
-            done.append(f"The code was sent to {state.order.billing.email} (customer note).")
-        done.append("A private note records what came back.")
+            done.append(_(
+                "The code was sent to {email} (customer note)."
+            ).format(email=state.order.billing.email))
+        done.append(_("A private note records what came back."))
         self.say("\n".join(done), "-ok")
         self.notify(done[0], title=_("Return received"))
         self.last_job = job
@@ -522,11 +531,15 @@ class ReturnScreen(OrderMoneyScreen):
 
     def _money_not_given(self, job: ReturnJob, outcome: RefundOutcome) -> None:
         if outcome.verdict == "uncertain":
-            self.say(f"? {outcome.message}\nPress ctrl+s to check with the shop.", "-uncertain")
+            self.say(_(
+                "? {message}\nPress ctrl+s to check with the shop."
+            ).format(message=outcome.message), "-uncertain")
         elif outcome.verdict == "not_landed":
-            self.say(f"✖ {outcome.message} Press ctrl+s to send the same refund again.", "-error")
+            self.say(_(
+                "✖ {message} Press ctrl+s to send the same refund again."
+            ).format(message=outcome.message), "-error")
         else:
-            self.say(f"✖ {outcome.message} Nothing was refunded.", "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(message=outcome.message), "-error")
             self.job = None
 
     async def _create_coupon(
@@ -581,7 +594,9 @@ class ReturnScreen(OrderMoneyScreen):
                 await self._record_voucher(shop, job)
                 job.voucher_recorded = True
             except ShopError as error:
-                problems.append(f"The voucher is not yet recorded on the order: {error}")
+                problems.append(_(
+                    "The voucher is not yet recorded on the order: {error}"
+                ).format(error=error_text(error)))
         if job.outcome == "voucher" and not job.customer_noted:
             text = customer_voucher_message(order, job.code, state.money(job.amount), lang)
             try:
@@ -593,7 +608,9 @@ class ReturnScreen(OrderMoneyScreen):
                 )
                 job.customer_noted = True
             except ShopError as error:
-                problems.append(f"The customer was not sent the code yet: {error}")
+                problems.append(_(
+                    "The customer was not sent the code yet: {error}"
+                ).format(error=error_text(error)))
         if not job.private_noted:
             try:
                 await shop.add_note(
@@ -603,7 +620,9 @@ class ReturnScreen(OrderMoneyScreen):
                 )
                 job.private_noted = True
             except ShopError as error:
-                problems.append(f"The private note was not added yet: {error}")
+                problems.append(_(
+                    "The private note was not added yet: {error}"
+                ).format(error=error_text(error)))
         return problems
 
     async def _record_voucher(self, shop: ShopClient, job: ReturnJob) -> None:

@@ -224,7 +224,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         except ConfigError as error:
             self._show(error_text(error), error=True)
             return
-        self._show("Asking the shop…")
+        self._show(_("Asking the shop…"))
         auth = "oauth" if profile.auth == "oauth1" else profile.auth
         diagnosis = await diagnose(
             profile.url, profile.key, secret, auth=auth, verify=profile.verify  # type: ignore[arg-type]
