@@ -154,7 +154,9 @@ class RenamePrompt(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rename-dialog", classes="dialog"):
-            yield Static(_("Rename “{current}”").format(current=self.current), classes="dialog-title")
+            yield Static(_("Rename “{current}”").format(
+                current=self.current,
+            ), classes="dialog-title")
             yield Input(self.current, id="rename-input", max_length=80)
             yield Static("", id="rename-problem")
             yield Static(_("enter renames · escape cancels"), classes="dialog-hint")
@@ -356,7 +358,9 @@ class MessageManagerScreen(Screen[None]):
                 message=name.strip(),
             )
 
-        self.app.push_screen(TemplateEditor(title=_("New message"), submit=submit, name="", lang=lang))
+        self.app.push_screen(
+            TemplateEditor(title=_("New message"), submit=submit, name="", lang=lang)
+        )
 
     def action_edit(self) -> None:
         if not self._check_allowed():

@@ -213,7 +213,11 @@ class OrderEditScreen(Screen[None]):
         self.query_one("#edit-title", Static).update(
             _(
                 "Edit order #{number} · {status_label} · {customer_name}"
-            ).format(number=order.number, status_label=self._status_label(order.status), customer_name=order.customer_name)
+            ).format(
+                number=order.number,
+                status_label=self._status_label(order.status),
+                customer_name=order.customer_name,
+            )
         )
         self.refresh_view()
 
@@ -307,7 +311,9 @@ class OrderEditScreen(Screen[None]):
                     _(
                         "Items after your edits ≈ {format_money} before tax: the shop recomputes "
                         "every total when you save."
-                    ).format(format_money=format_money(draft.estimated_items_total, order.currency)),
+                    ).format(
+                        format_money=format_money(draft.estimated_items_total, order.currency),
+                    ),
                     style="dim",
                 )
             )
@@ -506,7 +512,10 @@ class OrderEditScreen(Screen[None]):
         self.notify(
             _(
                 "Saved. Total {format_money} (was {format_money2})."
-            ).format(format_money=format_money(order.total, order.currency), format_money2=format_money(before.total, before.currency)),
+            ).format(
+                format_money=format_money(order.total, order.currency),
+                format_money2=format_money(before.total, before.currency),
+            ),
             title=_("Order #{number}").format(number=order.number),
         )
 

@@ -169,7 +169,11 @@ class ShipScreen(ModalScreen[Shipment | None]):
             yield Static(
                 _(
                     "Ship #{number} · {items} item{value} packed"
-                ).format(number=self.order.number, items=self.items, value='s' if self.items != 1 else ''),
+                ).format(
+                    number=self.order.number,
+                    items=self.items,
+                    value='s' if self.items != 1 else '',
+                ),
                 classes="dialog-title",
             )
             yield Static(_("Carrier (↑/↓ to choose, or type)"), classes="ship-label")

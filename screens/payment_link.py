@@ -150,7 +150,11 @@ class PaymentLinkScreen(Screen[None]):
         self.query_one("#link-title", Static).update(
             _(
                 "Payment link · order #{number} · {customer_name} · {format_money}"
-            ).format(number=order.number, customer_name=order.customer_name, format_money=format_money(order.total, order.currency))
+            ).format(
+                number=order.number,
+                customer_name=order.customer_name,
+                format_money=format_money(order.total, order.currency),
+            )
         )
         qr = self.query_one("#link-qr", Static)
         info = self.query_one("#link-info", Static)

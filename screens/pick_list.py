@@ -158,7 +158,9 @@ class PickListScreen(Screen[None]):
         result = await print_pick_list(config, self.entries, self.order_count, print_it=print_it)
         self.notify(
             result.message,
-            title=_("Printed") if result.printed else (_("Saved") if result.ok else _("Not printed")),
+            title=_("Printed")
+            if result.printed
+            else (_("Saved") if result.ok else _("Not printed")),
             severity="information" if result.ok else "error",
             timeout=8,
         )

@@ -286,7 +286,11 @@ class OrderMoneyScreen(Screen[None]):
         self.query_one("#refund-info", Static).update(
             _(
                 "{status_label} · {paid} · refunded so far {money}"
-            ).format(status_label=self.app.status_label(order.status), paid=paid, money=state.money(state.refunded))
+            ).format(
+                status_label=self.app.status_label(order.status),
+                paid=paid,
+                money=state.money(state.refunded),
+            )
             + (_(
                 " · vouchers {money}"
             ).format(money=state.money(state.vouchers)) if state.vouchers else "")
@@ -461,7 +465,11 @@ class RefundScreen(OrderMoneyScreen):
             self.query_one("#shipping-label", Static).update(
                 _(
                     "Shipping ({titles}) {money} paid, {money2} left"
-                ).format(titles=titles, money=state.money(state.shipping_paid), money2=state.money(state.shipping_remaining))
+                ).format(
+                    titles=titles,
+                    money=state.money(state.shipping_paid),
+                    money2=state.money(state.shipping_remaining),
+                )
             )
         else:
             self.query_one("#shipping-row").display = False
@@ -522,7 +530,11 @@ class RefundScreen(OrderMoneyScreen):
         self.query_one("#refund-totals", Static).update(
             _(
                 "Refundable {money} · This refund {money2} · Net after refund {money3}"
-            ).format(money=state.money(plan.remaining), money2=state.money(plan.total), money3=state.money(plan.net_after))
+            ).format(
+                money=state.money(plan.remaining),
+                money2=state.money(plan.total),
+                money3=state.money(plan.net_after),
+            )
         )
         notice = ""
         if plan.ok and plan.total > 0:
@@ -701,7 +713,9 @@ class RefundScreen(OrderMoneyScreen):
                 "-error",
             )
         else:
-            self.say(_("✖ {message} Nothing was refunded.").format(message=outcome.message), "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(
+                message=outcome.message,
+            ), "-error")
             self.attempt = None
         self._set_locked(False)
 

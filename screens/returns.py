@@ -539,7 +539,9 @@ class ReturnScreen(OrderMoneyScreen):
                 "✖ {message} Press ctrl+s to send the same refund again."
             ).format(message=outcome.message), "-error")
         else:
-            self.say(_("✖ {message} Nothing was refunded.").format(message=outcome.message), "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(
+                message=outcome.message,
+            ), "-error")
             self.job = None
 
     async def _create_coupon(
