@@ -115,7 +115,7 @@ class ProductPicker(ModalScreen[Product | None]):
         search: Callable[[str], Awaitable[tuple[list[Product], str]]],
         *,
         currency: str = "",
-        title: str = "Add a product",
+        title: str = N_("Add a product"),
     ) -> None:
         super().__init__()
         self._search = search
@@ -144,7 +144,7 @@ class ProductPicker(ModalScreen[Product | None]):
         try:
             products, note = await self._search(text)
         except ShopError as error:
-            products, note = [], f"Could not search: {error}"
+            products, note = [], _("Could not search: {error}").format(error=error_text(error))
         self.show_results(products, note)
 
     def show_results(self, products: list[Product], note: str = "") -> None:
@@ -155,9 +155,9 @@ class ProductPicker(ModalScreen[Product | None]):
             options.add_option(Option(product_option(product, self.currency), id=str(product.id)))
         if products:
             options.highlighted = 0
-        hint = note or "enter adds 1 (change it on the line) · esc cancels"
+        hint = note or _("enter adds 1 (change it on the line) · esc cancels")
         if not products:
-            hint = note or "No product matches."
+            hint = note or _("No product matches.")
         self.query_one("#product-hint", Static).update(hint)
 
     @on(Input.Changed, "#product-search")

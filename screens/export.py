@@ -35,7 +35,7 @@ from client.errors import ShopError
 from client.model import Order
 from tui import paths
 from tui.export import export_orders_csv
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.print_jobs import CHUNK, INVOICE_STATUSES, include_query, invoices_for_range
 
 
@@ -83,9 +83,10 @@ class ExportScreen(ModalScreen[None]):
         count = len(self.order_ids)
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(
-                _(
-                    "Export {count} order{value} to CSV"
-                ).format(count=count, value='s' if count != 1 else ''), classes="dialog-title"
+                ngettext(
+                    "Export {count} order to CSV", "Export {count} orders to CSV", count
+                ).format(count=count),
+                classes="dialog-title",
             )
             with RadioSet(id="export-rows"):
                 yield RadioButton(_("One row per order"), value=True, id="per-order")
@@ -190,11 +191,17 @@ class ExportScreen(ModalScreen[None]):
         except ExportCancelled:
             return
         except ShopError as error:
-            self.app.call_from_thread(self._failed, f"Export stopped, nothing written: {error}")
+            self.app.call_from_thread(
+                self._failed,
+                _("Export stopped, nothing written: {error}").format(error=error_text(error)),
+            )
             return
         except OSError as error:
             self.app.call_from_thread(
-                self._failed, f"Could not write {path}: {error.strerror or error}"
+                self._failed,
+                _("Could not write {path}: {error}").format(
+                    path=path, error=error.strerror or error
+                ),
             )
             return
         self.app.call_from_thread(self._finished, path, rows, per_line)
@@ -211,8 +218,14 @@ class ExportScreen(ModalScreen[None]):
 
     def _finished(self, path: Path, rows: int, per_line: bool) -> None:
         self.written = path
-        what = "line" if per_line else "order"
-        message = f"Exported {rows} {what}{'s' if rows != 1 else ''} to {path}"
+        if per_line:
+            message = ngettext(
+                "Exported {n} line to {path}", "Exported {n} lines to {path}", rows
+            ).format(n=rows, path=path)
+        else:
+            message = ngettext(
+                "Exported {n} order to {path}", "Exported {n} orders to {path}", rows
+            ).format(n=rows, path=path)
         self.app.notify(message, title=_("Export"), timeout=10)
         if self.is_attached:
             self.query_one("#export-progress", ProgressBar).update(

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from client.errors import ShopError
 from tui.documents import PickEntry, aggregate_pick_list
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.print_jobs import fetch_orders, print_pick_list
 from tui.widgets.footer import Footer
 
@@ -63,9 +63,9 @@ class PickListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.order_ids)
         yield Static(
-            _(
-                "Pick list · {count} order{value}"
-            ).format(count=count, value='s' if count != 1 else ''),
+            ngettext("Pick list · {count} order", "Pick list · {count} orders", count).format(
+                count=count
+            ),
             id="pick-title",
             classes="screen-title",
         )
@@ -124,12 +124,18 @@ class PickListScreen(Screen[None]):
             )
         items = sum(e.quantity for e in message.entries)
         missing = len(set(self.order_ids)) - message.orders
-        text = (
-            f"{len(message.entries)} lines · {items} items · {message.orders} orders"
-            " · p prints, s saves the PDF"
-        )
+        text = " · ".join((
+            ngettext("{n} line", "{n} lines", len(message.entries)).format(
+                n=len(message.entries)
+            ),
+            ngettext("{n} item", "{n} items", items).format(n=items),
+            ngettext("{n} order", "{n} orders", message.orders).format(n=message.orders),
+            _("p prints, s saves the PDF"),
+        ))
         if missing:
-            text += f" · {missing} order(s) no longer in the shop"
+            text += " · " + ngettext(
+                "{n} order no longer in the shop", "{n} orders no longer in the shop", missing
+            ).format(n=missing)
         status = self.query_one("#pick-status", Static)
         status.remove_class("-error")
         status.update(text)
