@@ -45,7 +45,8 @@ from tui.widgets.footer import Footer
 #: Called with the dialog's values; returns why they were refused, or None when saved.
 Submit = Callable[..., str | None]
 
-_PLACEHOLDER_HINT = "Placeholders: " + " ".join("{" + p + "}" for p in PLACEHOLDERS)
+def _placeholder_hint() -> str:
+    return _("Placeholders:") + " " + " ".join("{" + p + "}" for p in PLACEHOLDERS)
 
 
 class TemplateEditor(ModalScreen[bool]):
@@ -95,9 +96,8 @@ class TemplateEditor(ModalScreen[bool]):
             yield TextArea(self.initial_text, id="editor-text", soft_wrap=True)
             yield Static("", id="editor-problems")
             yield Static(
-                _(
-                    "{PLACEHOLDER_HINT}\nctrl+s saves · escape cancels"
-                ).format(PLACEHOLDER_HINT=_PLACEHOLDER_HINT), classes="dialog-hint"
+                _placeholder_hint() + "\n" + _("ctrl+s saves · escape cancels"),
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
@@ -232,9 +232,9 @@ class MessageManagerScreen(Screen[None]):
         if self.store.error:
             error.update(
                 Text.assemble(
-                    ("⚠ messages.toml cannot be used\n", "bold"),
-                    f"{self.store.error}\nNothing is written to it until then; "
-                    "ctrl+r reads it again.",
+                    ("⚠ " + _("messages.toml cannot be used") + "\n", "bold"),
+                    f"{self.store.error}\n"
+                    + _("Nothing is written to it until then; ctrl+r reads it again."),
                 )
             )
         error.display = bool(self.store.error)
@@ -249,7 +249,7 @@ class MessageManagerScreen(Screen[None]):
     def refresh_tables(self, *, message: str | None = None, status: str | None = None) -> None:
         where = str(self.store.path)
         if not self.store.path.exists():
-            where = f"built-in; saved to {where} on the first change"
+            where = _("built-in; saved to {where} on the first change").format(where=where)
         self.query_one("#manager-title", Static).update(_(
             "Predefined messages · {where}"
         ).format(where=where))
@@ -307,10 +307,10 @@ class MessageManagerScreen(Screen[None]):
 
     def _refused(self) -> str | None:
         if self.store.error:
-            return (
-                f"{self.store.path.name} could not be loaded, so it is not changed: fix it "
-                "or move it away, then press ctrl+r."
-            )
+            return _(
+                "{name} could not be loaded, so it is not changed: fix it or move it away, "
+                "then press ctrl+r."
+            ).format(name=self.store.path.name)
         return None
 
     def _commit(
@@ -333,7 +333,7 @@ class MessageManagerScreen(Screen[None]):
             # Back to what the file says: the change is not half-kept in memory.
             self.store.load()
             self.refresh_tables()
-            return f"Not saved: {error}"
+            return _("Not saved: {error}").format(error=error)
         self.refresh_tables(message=message, status=status)
         return None
 
@@ -407,8 +407,10 @@ class MessageManagerScreen(Screen[None]):
                 title=_("Customer note when an order becomes “{status}”").format(status=status),
                 submit=submit,
                 text=self.store.status_template(status) or "",
-                note="Leave empty to send the default sentence. A placeholder without a value "
-                "for the order also sends the default sentence.",
+                note=_(
+                    "Leave empty to send the default sentence. A placeholder without a value "
+                    "for the order also sends the default sentence."
+                ),
             )
         )
 
@@ -440,7 +442,9 @@ class MessageManagerScreen(Screen[None]):
             if status is None or self.store.status_template(status) is None:
                 self.notify(_("This status has no template: the default sentence is sent."))
                 return
-            question = f"Remove the “{status}” notification? The default sentence is sent instead."
+            question = _(
+                "Remove the “{status}” notification? The default sentence is sent instead."
+            ).format(status=status)
             if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Remove template"))):
                 self._report(
                     self._commit(
@@ -451,7 +455,7 @@ class MessageManagerScreen(Screen[None]):
         current = self._current_message()
         if current is None:
             return
-        question = f"Delete the message “{current.name}”?"
+        question = _("Delete the message “{name}”?").format(name=current.name)
         if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Delete message"))):
             self._report(self._commit(lambda: self.store.delete(current.name)))
 

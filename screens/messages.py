@@ -61,7 +61,7 @@ from textual.widgets.text_area import Selection
 from client.errors import ShopError
 from client.model import Note, Order
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.messages import (
     MAX_LENGTH,
     PLACEHOLDERS,
@@ -79,13 +79,15 @@ EntryKind = Literal["to_customer", "private", "from_customer"]
 AuthorKind = Literal["system", "staff", "customer"]
 
 KIND_LABELS: dict[str, str] = {
-    "to_customer": "✉ to customer",
-    "private": "✎ private note",
-    "from_customer": "✉ from customer",
+    "to_customer": N_("✉ to customer"),
+    "private": N_("✎ private note"),
+    "from_customer": N_("✉ from customer"),
 }
 
 #: The shop's answer when a key is reused for a different note (an earlier version landed).
 IDEMPOTENCY_MISMATCH = "orderdesk_idempotency_mismatch"
+#: Who wrote an entry, as the thread names them (English ids).
+AUTHOR_KINDS = {"system": N_("system"), "staff": N_("staff"), "customer": N_("customer")}
 
 _SIGNED = re.compile(r"\n— (?P<staff>[^\n]+) \(orderdesk\)\Z")
 _SENT_BY = re.compile(
@@ -199,13 +201,10 @@ def render_thread(entries: list[ThreadEntry]) -> RenderableType:
         head = Text()
         head.append(local_time(entry.when), style="dim")
         head.append("  ")
-        head.append(KIND_LABELS[entry.kind], style=_KIND_STYLES[entry.kind])
+        head.append(_(KIND_LABELS[entry.kind]), style=_KIND_STYLES[entry.kind])
         head.append("  · ")
-        who = (
-            entry.author_kind
-            if entry.author_kind == "system"
-            else (f"{entry.author_kind} {entry.author}")
-        )
+        kind = _(AUTHOR_KINDS[entry.author_kind])
+        who = kind if entry.author_kind == "system" else f"{kind} {entry.author}"
         head.append(who, style="dim" if entry.author_kind == "system" else "bold")
         body = Text(entry.text, style="dim" if entry.author_kind == "system" else "")
         blocks.append(head)
@@ -219,7 +218,7 @@ def render_thread(entries: list[ThreadEntry]) -> RenderableType:
 def _where(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return f"line {line}, column {column}"
+    return _("line {line}, column {column}").format(line=line, column=column)
 
 
 def compose_problems(text: str) -> list[str]:
@@ -390,7 +389,7 @@ class MessagesScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         self.order, self.notes = message.order, message.notes
         order = message.order
-        who = order.customer_name or "no name"
+        who = order.customer_name or _("no name")
         email = f" · {order.billing.email}" if order.billing.email else ""
         self.query_one("#messages-title", Static).update(
             _(
@@ -464,7 +463,7 @@ class MessagesScreen(Screen[None]):
         try:
             return render(message.text, self._values_for(message)).text
         except TemplateError as error:
-            return f"(broken template: {error})"
+            return _("(broken template: {error})").format(error=error)
 
     @work(group="messages-pick", exit_on_error=False)
     async def action_pick(self) -> None:
@@ -566,7 +565,7 @@ class MessagesScreen(Screen[None]):
         self.draft.text = ""
         self.draft.key = new_key()
         self.query_one("#compose", TextArea).clear()
-        text = "The shop is offline: the message is queued and sent when the shop is back."
+        text = _("The shop is offline: the message is queued and sent when the shop is back.")
         self._status(text, "bold yellow")
         self.notify(text, title=_("Queued"), severity="warning", timeout=8)
         app.connection_changed.publish(app.connection)  # type: ignore[attr-defined]
@@ -593,7 +592,9 @@ class MessagesScreen(Screen[None]):
                     idempotency_key=f"{key}-by",
                 )
             except ShopError as error:
-                warning = f"The message was sent, but who sent it was not recorded ({error})."
+                warning = _(
+                    "The message was sent, but who sent it was not recorded ({error})."
+                ).format(error=error_text(error))
         self.post_message(self.Sent(note, key, private, warning))
 
     @on(Sent)
@@ -625,14 +626,16 @@ class MessagesScreen(Screen[None]):
             # An earlier attempt of this draft reached the shop before it was edited.
             if self.draft.key == message.key:
                 self.draft.key = new_key()
-            text = (
+            text = _(
                 "An earlier version of this message already reached the shop (see the "
                 "thread). Your edited draft is kept: press ctrl+s to send it as well."
             )
             self.load()
         else:
             reason = error_text(error).strip().rstrip(".")
-            text = f"Not sent: {reason}. Your draft is kept; press ctrl+s to try again."
+            text = _("Not sent: {reason}. Your draft is kept; press ctrl+s to try again.").format(
+                reason=reason
+            )
         self._status(text, "bold red")
         self.notify(text, title=_("Message not sent"), severity="error", timeout=10)
 
