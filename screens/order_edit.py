@@ -39,7 +39,7 @@ from screens.edit_dialogs import (
 from screens.order_detail import render_totals, stock_state
 from tui.addresses import ADDRESS_FIELDS, AddressKind
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.order_draft import DraftLine, OrderDraft, ShippingChoice, Verdict, address_dict
 from tui.render import format_money
 from tui.widgets.footer import Footer
@@ -48,7 +48,7 @@ from tui.widgets.footer import Footer
 #: in the shop (name and exact SKU; EAN only among those loaded).
 CATALOGUE_LIMIT = 1000
 
-LINE_COLUMNS = ("SKU", "Item", "Qty", "Unit", "Total", "Stock")
+LINE_COLUMNS = (N_("SKU"), N_("Item"), N_("Qty"), N_("Unit"), N_("Total"), N_("Stock"))
 
 
 def line_row(line: DraftLine, product: Product | None, currency: str) -> list[Text | str]:
@@ -155,7 +155,7 @@ class OrderEditScreen(Screen[None]):
         ).format(order_id=self.order_id), id="edit-title", classes="screen-title")
         yield Static(_("Loading…"), id="edit-banner")
         table: DataTable[Text | str] = DataTable(id="edit-lines", cursor_type="row")
-        table.add_columns(*LINE_COLUMNS)
+        table.add_columns(*(_(c) for c in LINE_COLUMNS))
         yield table
         with VerticalScroll(id="edit-body"):
             with Horizontal(id="edit-addresses"):

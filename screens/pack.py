@@ -44,7 +44,7 @@ from client.errors import ShopError
 from client.model import Order, Product
 from screens.scan import ScanInput, signal_scan
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.messages import MessageStore, MessageStoreError
 from tui.packing import (
     TRACKING_CARRIER_META,
@@ -104,7 +104,11 @@ def render_lines(state: PackState, selected: int) -> Table:
         if index == selected:
             style = f"{style} reverse".strip()
             mark = "▶" if not line.done else mark
-        name = line.name if line.scannable else f"{line.name} (no code: count by hand)"
+        name = (
+        line.name
+        if line.scannable
+        else _("{name} (no code: count by hand)").format(name=line.name)
+    )
         table.add_row(
             mark,
             line.sku or "—",
@@ -124,7 +128,7 @@ def order_info(
     text = Text()
     destination = order.shipping if order.shipping.lines() else order.billing
     place = ", ".join(p for p in (destination.city, destination.country) if p)
-    parts = [order.customer_name, place, order.shipping_method or "no shipping method"]
+    parts = [order.customer_name, place, order.shipping_method or _("no shipping method")]
     text.append(" · ".join(p for p in parts if p))
     if shipped:
         text.append(_("\n✓ Shipped from this screen."), style="bold green")
@@ -167,13 +171,11 @@ class ShipScreen(ModalScreen[Shipment | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ship-dialog", classes="dialog"):
             yield Static(
-                _(
-                    "Ship #{number} · {items} item{value} packed"
-                ).format(
-                    number=self.order.number,
-                    items=self.items,
-                    value='s' if self.items != 1 else '',
-                ),
+                ngettext(
+                    "Ship #{number} · {items} item packed",
+                    "Ship #{number} · {items} items packed",
+                    self.items,
+                ).format(number=self.order.number, items=self.items),
                 classes="dialog-title",
             )
             yield Static(_("Carrier (↑/↓ to choose, or type)"), classes="ship-label")
@@ -436,16 +438,18 @@ class PackScreen(Screen[None]):
         state, order = self.state, self.order
         if state is None or order is None:
             return
-        title = f"Pack #{order.number} · {self._label(order.status)}"
+        title = _("Pack #{number} · {status}").format(
+            number=order.number, status=self._label(order.status)
+        )
         if self.shipped:
-            title += " · shipped"
+            title += " · " + _("shipped")
         self.query_one("#pack-title", Static).update(title)
         self.query_one("#pack-table", Static).update(render_lines(state, self.selected))
         bar = self.query_one("#pack-progress", ProgressBar)
         bar.update(total=max(state.needed, 1), progress=state.packed)
-        count = f"Packed {state.packed} of {state.needed}"
+        count = _("Packed {packed} of {needed}").format(packed=state.packed, needed=state.needed)
         if state.by_hand:
-            count += f" · {state.by_hand} by hand"
+            count += " · " + _("{n} by hand").format(n=state.by_hand)
         self.query_one("#pack-count", Static).update(count)
         self.set_class(state.complete, "-complete")
         if self.shipped or order.status in BLOCKED_STATUSES or not state.lines:
@@ -738,10 +742,14 @@ class PackScreen(Screen[None]):
             order_info(order, shipped=True, label=self._label)
         )
         shown = tracking_text(shipment.carrier, shipment.tracking) if shipment.tracking else ""
-        told = " sent to the customer" if shown else ""
-        text = f"✓ #{order.number} completed{' · ' + shown + told if shown else ''}."
+        if shown:
+            text = _("✓ #{number} completed · {tracking} sent to the customer.").format(
+                number=order.number, tracking=shown
+            )
+        else:
+            text = _("✓ #{number} completed.").format(number=order.number)
         if warnings:
-            text += f" Warning: {'; '.join(warnings)}."
+            text += " " + _("Warning: {warnings}.").format(warnings="; ".join(warnings))
         signal_scan(self, not warnings, text + _(" Scan the next order."))
 
     async def _tracking_extension(self, order_id: int) -> bool:

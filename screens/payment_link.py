@@ -62,21 +62,22 @@ def qr_text(data: str) -> Text:
 def no_link_reason(order: Order, status_label: str) -> str | None:
     """Why the order has no usable payment link (None when it has one)."""
     if order.is_paid:
-        method = order.payment_method_title or order.payment_method or "no method recorded"
-        return (
-            f"Order #{order.number} was paid on {local_time(order.date_paid)} ({method}). "
-            "No payment link is needed."
-        )
+        method = order.payment_method_title or order.payment_method or _("no method recorded")
+        return _(
+            "Order #{number} was paid on {when} ({method}). No payment link is needed."
+        ).format(number=order.number, when=local_time(order.date_paid), method=method)
     if order.total <= 0:
-        return f"Order #{order.number} has nothing to pay (total {format_money(order.total)})."
-    if not order.needs_payment:
-        return (
-            f"Order #{order.number} is {status_label}: the shop takes payment on its pay page "
-            "only for orders Pending payment or Failed. Set it to Pending payment first "
-            "(s on the order), then open the link again."
+        return _("Order #{number} has nothing to pay (total {total}).").format(
+            number=order.number, total=format_money(order.total)
         )
+    if not order.needs_payment:
+        return _(
+            "Order #{number} is {status}: the shop takes payment on its pay page only for "
+            "orders Pending payment or Failed. Set it to Pending payment first (s on the "
+            "order), then open the link again."
+        ).format(number=order.number, status=status_label)
     if not order.payment_url:
-        return "The shop gave no payment link for this order."
+        return _("The shop gave no payment link for this order.")
     return None
 
 
