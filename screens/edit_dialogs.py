@@ -25,7 +25,8 @@ from textual.widgets.option_list import Option
 from client.errors import ShopError
 from client.model import Product
 from tui.addresses import ADDRESS_FIELDS, FIELD_LABELS, AddressKind, validate_address
-from tui.i18n import _
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.order_draft import SHIPPING_METHOD_IDS, ShippingChoice, parse_amount, parse_quantity
 from tui.render import format_money
 

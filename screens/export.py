@@ -34,6 +34,7 @@ from textual.worker import Worker, get_current_worker
 from client.errors import ShopError
 from client.model import Order
 from tui import paths
+from tui.error_text import error_text
 from tui.export import export_orders_csv
 from tui.i18n import _, ngettext
 from tui.print_jobs import CHUNK, INVOICE_STATUSES, include_query, invoices_for_range

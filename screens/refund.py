@@ -30,7 +30,7 @@ from client.model import Order, Refund
 from client.protocol import RefundRequest, ShopCapabilities, ShopClient
 from tui.credit_notes import CreditNote, issue_credit_note
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.refund_plan import (
     OrderState,
     PlannedLine,
@@ -86,13 +86,16 @@ async def send_refund(
             found = None
         if found is not None:
             return RefundOutcome("landed", found)
-        return RefundOutcome("refused", message=f"The shop refused the refund: {error}")
+        return RefundOutcome(
+            "refused",
+            message=_("The shop refused the refund: {error}").format(error=error_text(error)),
+        )
     except ShopError as error:
         text = error_text(error).rstrip(".") + "."
-        if "not known" not in text and "may or may not" not in text:
-            text += " It is not known yet whether the refund was recorded."
+        if "not known" not in str(error) and "may or may not" not in str(error):
+            text += " " + _("It is not known yet whether the refund was recorded.")
         return RefundOutcome(
-            "uncertain", message=f"{text} Nothing is sent again before the shop says."
+            "uncertain", message=text + " " + _("Nothing is sent again before the shop says.")
         )
     return RefundOutcome("landed", refund)
 
@@ -103,13 +106,16 @@ async def check_refund(shop: ShopClient, order_id: int, key: str) -> RefundOutco
         found = await shop.find_refund(order_id, key)
     except ShopError as error:
         return RefundOutcome(
-            "uncertain", message=f"Still unknown: {error} Check again when the shop answers."
+            "uncertain",
+            message=_("Still unknown: {error} Check again when the shop answers.").format(
+                error=error_text(error)
+            ),
         )
     if found is not None:
         return RefundOutcome("landed", found)
     return RefundOutcome(
         "not_landed",
-        message="The shop has no trace of that refund: nothing was refunded.",
+        message=_("The shop has no trace of that refund: nothing was refunded."),
     )
 
 
@@ -130,8 +136,9 @@ async def save_credit_note(
             lang=config.lang if config.lang in ("en", "fr") else "en",
         )
     except Exception as error:  # the refund stands whatever happens to its paperwork
-        return f"Credit note not saved: {error}", None
-    return f"Credit note {note.number} saved to {note.path}", note
+        return _("Credit note not saved: {error}").format(error=error_text(error)), None
+    saved = _("Credit note {number} saved to {path}").format(number=note.number, path=note.path)
+    return saved, note
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +156,7 @@ async def load_context(shop: ShopClient, order_id: int) -> RefundContext:
 
 
 def method_text(order: Order) -> str:
-    return order.payment_method_title or order.payment_method or "no payment method"
+    return order.payment_method_title or order.payment_method or _("no payment method")
 
 
 def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str:
@@ -179,7 +186,11 @@ def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str
 def summary_text(plan: RefundPlan, wire: WireRefund, state: OrderState) -> str:
     """The confirmation dialog: lines, amount, restock and method, before anything is sent."""
     order = state.order
-    rows = [f"Refund {state.money(plan.total)} on order #{order.number} ({order.customer_name})"]
+    rows = [
+        _("Refund {amount} on order #{number} ({customer})").format(
+            amount=state.money(plan.total), number=order.number, customer=order.customer_name
+        )
+    ]
     if plan.free_amount_mode:
         rows.append(_("  By amount only (no lines)"))
     described = describe_lines(plan.lines, state)
@@ -224,7 +235,7 @@ class OrderMoneyScreen(Screen[None]):
     """
 
     #: "Refund" or "Return": the first word of the header.
-    NOUN = "Refund"
+    NOUN = N_("Refund")
 
     class Loaded(Message):
         def __init__(self, context: RefundContext) -> None:
@@ -279,10 +290,14 @@ class OrderMoneyScreen(Screen[None]):
         state = context.state
         order = state.order
         self.query_one("#money-title", Static).update(
-            f"{self.NOUN} · #{order.number} · {order.customer_name} · "
+            f"{_(self.NOUN)} · #{order.number} · {order.customer_name} · "
             f"{state.money(order.total)} · {method_text(order)}"
         )
-        paid = "not paid" if order.date_paid is None else f"paid {local_time(order.date_paid)}"
+        paid = (
+            _("not paid")
+            if order.date_paid is None
+            else _("paid {when}").format(when=local_time(order.date_paid))
+        )
         self.query_one("#refund-info", Static).update(
             _(
                 "{status_label} · {paid} · refunded so far {money}"
@@ -461,7 +476,7 @@ class RefundScreen(OrderMoneyScreen):
         assert self.context is not None
         state = self.context.state
         if state.shipping_paid > 0:
-            titles = ", ".join(s.line.method_title or "Shipping" for s in state.shipping)
+            titles = ", ".join(s.line.method_title or _("Shipping") for s in state.shipping)
             self.query_one("#shipping-label", Static).update(
                 _(
                     "Shipping ({titles}) {money} paid, {money2} left"
@@ -541,9 +556,9 @@ class RefundScreen(OrderMoneyScreen):
             wire = to_request(plan, restock_choice=caps.restock_choice)
             notice = restock_notice(wire, plan, state)
         elif self.free_mode:
-            notice = "By amount only: no lines, nothing goes back to stock."
+            notice = _("By amount only: no lines, nothing goes back to stock.")
         if state.order.date_paid is None and not state.nothing_paid:
-            notice = f"No payment is recorded on this order. {notice}".strip()
+            notice = f"{_('No payment is recorded on this order.')} {notice}".strip()
         self.query_one("#refund-notice", Static).update(notice)
 
     def _shipping_mode(self) -> str:
@@ -555,7 +570,7 @@ class RefundScreen(OrderMoneyScreen):
         state = self.context.state
         names = {f"qty-{line.id}": line.item.name for line in state.lines}
         names.update({f"amount-{line.id}": line.item.name for line in state.lines})
-        names.update({"shipping": "Shipping", "other": "Other amount", "free": "Amount"})
+        names.update({"shipping": _("Shipping"), "other": _("Other amount"), "free": _("Amount")})
         return self.problem_rows(plan.errors, names)
 
     def _set_locked(self, locked: bool) -> None:
@@ -687,8 +702,16 @@ class RefundScreen(OrderMoneyScreen):
         state = self.context.state
         if outcome.verdict == "landed" and outcome.refund is not None:
             refund = outcome.refund
-            how = f"through {method_text(state.order)}" if attempt.plan.gateway else "manual"
-            lines = [f"✔ Refund #{refund.id} of {state.money(refund.amount)} recorded ({how})."]
+            how = (
+                _("through {method}").format(method=method_text(state.order))
+                if attempt.plan.gateway
+                else _("manual")
+            )
+            lines = [
+                _("✔ Refund #{id} of {amount} recorded ({how}).").format(
+                    id=refund.id, amount=state.money(refund.amount), how=how
+                )
+            ]
             if attempt.wire.by_amount:
                 lines.append(_("Sent by amount for the lines without restock."))
             self.say("\n".join(lines) + _("\nMaking the credit note…"), "-ok")
