@@ -44,7 +44,7 @@ from screens.refund import (
 )
 from tui.credit_notes import CreditNote
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.refund_plan import (
     VOUCHERS_META,
     OrderState,
@@ -135,7 +135,7 @@ class ReturnScreen(OrderMoneyScreen):
 
     CSS_PATH = ["refund.tcss", "returns.tcss"]
     AUTO_FOCUS = ""
-    NOUN = "Return"
+    NOUN = N_("Return")
     BINDINGS = [
         Binding("ctrl+s", "receive", "Receive return…", id="return.receive"),
         Binding("ctrl+f", "all_back", "All came back", id="return.all"),
@@ -279,12 +279,11 @@ class ReturnScreen(OrderMoneyScreen):
         if amount is None:
             return plan.total
         if amount > state.remaining:
-            errors["voucher-amount"] = (
-                f"{state.money(amount)} is more than what is left on this order "
-                f"({state.money(state.remaining)})."
-            )
+            errors["voucher-amount"] = _(
+                "{amount} is more than what is left on this order ({left})."
+            ).format(amount=state.money(amount), left=state.money(state.remaining))
         elif amount <= 0:
-            errors["voucher-amount"] = "A voucher must be worth more than zero."
+            errors["voucher-amount"] = _("A voucher must be worth more than zero.")
         return amount
 
     def refresh_plan(self) -> None:
@@ -297,11 +296,11 @@ class ReturnScreen(OrderMoneyScreen):
         amount = plan.total
         returned = [line for line in plan.lines if line.quantity]
         if not returned and "order" not in errors:
-            errors["empty"] = "Nothing came back: enter the returned quantities."
+            errors["empty"] = _("Nothing came back: enter the returned quantities.")
         if outcome == "voucher":
             amount = self._voucher_amount(plan, errors)
             if not state.order.billing.email:
-                errors["voucher"] = (
+                errors["voucher"] = _(
                     "This order has no billing email: a voucher can't be restricted to the "
                     "customer. Refund instead."
                 )
@@ -313,14 +312,16 @@ class ReturnScreen(OrderMoneyScreen):
         for widget in self.query(Input):
             widget.set_class(bool(widget.id and widget.id in errors), "-invalid")
         names = {f"qty-{line.id}": line.item.name for line in state.lines}
-        names.update({"voucher-amount": "Voucher"})
+        names.update({"voucher-amount": _("Voucher")})
         self.query_one("#refund-problems", Static).update(self.problem_rows(errors, names))
-        value = f"Returned items {state.money(plan.total)}"
+        value = _("Returned items {amount}").format(amount=state.money(plan.total))
         if outcome == "voucher":
-            value += f" · Voucher {state.money(amount)} (no money back, stock not changed)"
+            value += " · " + _("Voucher {amount} (no money back, stock not changed)").format(
+                amount=state.money(amount)
+            )
         else:
-            value += (
-                f" · Refund {state.money(plan.total)} · Net after {state.money(plan.net_after)}"
+            value += " · " + _("Refund {amount} · Net after {net}").format(
+                amount=state.money(plan.total), net=state.money(plan.net_after)
             )
         self.query_one("#refund-totals", Static).update(value)
         notice = ""
@@ -435,10 +436,14 @@ class ReturnScreen(OrderMoneyScreen):
         assert self.context is not None
         state = self.context.state
         order = state.order
-        rows = [f"Return on order #{order.number} ({order.customer_name})"]
+        rows = [
+            _("Return on order #{number} ({customer})").format(
+                number=order.number, customer=order.customer_name
+            )
+        ]
         for line in plan.lines:
             if line.quantity:
-                condition = "good" if line.restock else "damaged"
+                condition = _("good") if line.restock else _("damaged")
                 rows.append(f"  {line.quantity} × {line.name} — {condition}")
         if outcome == "voucher":
             rows.append(
@@ -449,7 +454,11 @@ class ReturnScreen(OrderMoneyScreen):
             )
         else:
             assert wire is not None
-            how = f"through {method_text(order)}" if plan.gateway else "manual"
+            how = (
+                _("through {method}").format(method=method_text(order))
+                if plan.gateway
+                else _("manual")
+            )
             rows.append(_("Refund {money} ({how}).").format(money=state.money(plan.total), how=how))
             rows.append(restock_notice(wire, plan, state) or _("Nothing goes back to stock."))
         if plan.reason:
@@ -478,7 +487,11 @@ class ReturnScreen(OrderMoneyScreen):
                     self._money_not_given(job, outcome)
                     return
                 job.refund = outcome.refund
-            how = f"through {method_text(state.order)}" if job.plan.gateway else "manual"
+            how = (
+                _("through {method}").format(method=method_text(state.order))
+                if job.plan.gateway
+                else _("manual")
+            )
             done.append(
                 _(
                     "✔ Refund #{id} of {money} recorded ({how})."
@@ -505,7 +518,9 @@ class ReturnScreen(OrderMoneyScreen):
             done.append(sentence)
         if problems:
             self.say(
-                "\n".join([*done, *problems, "Press ctrl+s to finish (nothing is given twice)."]),
+                "\n".join(
+                    [*done, *problems, _("Press ctrl+s to finish (nothing is given twice).")]
+                ),
                 "-uncertain",
             )
             return
@@ -565,7 +580,8 @@ class ReturnScreen(OrderMoneyScreen):
                 if found is not None:  # an earlier try of this job created it
                     return found, ""
             job.verdict = "refused"
-            return None, f"✖ The shop refused the voucher: {error} No voucher was created."
+            refused = _("✖ The shop refused the voucher: {error} No voucher was created.")
+            return None, refused.format(error=error_text(error))
         except ShopError as error:
             found = None
             with contextlib.suppress(ShopError):
@@ -573,10 +589,10 @@ class ReturnScreen(OrderMoneyScreen):
             if found is not None:
                 return found, ""
             job.verdict = "uncertain"
-            return None, (
-                f"? {error} It is not known yet whether voucher {job.code} was created. "
+            return None, _(
+                "? {error} It is not known yet whether voucher {code} was created. "
                 "Press ctrl+s to try again with the same code (a second one cannot be made)."
-            )
+            ).format(error=error_text(error), code=job.code)
 
     @staticmethod
     async def _find_coupon(shop: ShopClient, code: str) -> Coupon | None:
