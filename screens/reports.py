@@ -26,7 +26,7 @@ from textual.widgets import Input, Label, Static
 
 from client.errors import ShopError
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.paths import documents_dir
 from tui.render import format_money
 from tui.reports import (
@@ -49,7 +49,7 @@ TOP_PRODUCTS = 10
 #: Columns left of the chart for its scale.
 AXIS_WIDTH = 11
 
-DEFINITION = (
+DEFINITION = N_(
     "Orders and revenue: orders created that day, except pending, failed and cancelled; "
     "revenue is the order total (tax and shipping included). Refunds: refunds made that day. "
     "Net = revenue − refunds. Days in this computer's time zone."
@@ -96,10 +96,10 @@ def render_summary(report: Report) -> Group:
     money = report.currency
     line = Text()
     for label, value in (
-        ("Orders", str(totals.orders)),
-        ("Revenue", format_money(totals.revenue, money)),
-        ("Refunds", format_money(totals.refunds, money)),
-        ("Net", format_money(totals.net, money)),
+        (_("Orders"), str(totals.orders)),
+        (_("Revenue"), format_money(totals.revenue, money)),
+        (_("Refunds"), format_money(totals.refunds, money)),
+        (_("Net"), format_money(totals.net, money)),
     ):
         line.append(f"{label} ", style="bold")
         line.append(f"{value}   ")
@@ -113,7 +113,7 @@ def render_summary(report: Report) -> Group:
                 style="yellow",
             )
         )
-    parts.append(Text(DEFINITION, style="dim"))
+    parts.append(Text(_(DEFINITION), style="dim"))
     return Group(*parts)
 
 
@@ -144,8 +144,8 @@ def render_products(report: Report) -> Table:
     grid.add_column(ratio=1)
     tables = []
     for title, rows in (
-        ("Top products by quantity", report.top_by_quantity(TOP_PRODUCTS)),
-        ("Top products by revenue (excl. tax)", report.top_by_revenue(TOP_PRODUCTS)),
+        (_("Top products by quantity"), report.top_by_quantity(TOP_PRODUCTS)),
+        (_("Top products by revenue (excl. tax)"), report.top_by_revenue(TOP_PRODUCTS)),
     ):
         table = Table(title=title, title_justify="left", box=None, header_style="bold")
         table.add_column(_("Product"), ratio=1, overflow="fold")

@@ -31,18 +31,18 @@ from tui.config import (
     save_profile,
 )
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.widgets.footer import Footer
 
 SECRET_SOURCES: tuple[tuple[str, str], ...] = (
-    ("typed here (kept in config.toml, mode 0600)", "secret"),
-    ("an environment variable", "secret_env"),
-    ("a command (password manager)", "secret_command"),
+    (N_("typed here (kept in config.toml, mode 0600)"), "secret"),
+    (N_("an environment variable"), "secret_env"),
+    (N_("a command (password manager)"), "secret_command"),
 )
 _SECRET_LABELS = {
-    "secret": ("Secret", "cs_…"),
-    "secret_env": ("Variable", "e.g. SHOP_SECRET"),
-    "secret_command": ("Command", "e.g. pass show shop/cs"),
+    "secret": (N_("Secret"), "cs_…"),
+    "secret_env": (N_("Variable"), N_("e.g. SHOP_SECRET")),
+    "secret_command": (N_("Command"), N_("e.g. pass show shop/cs")),
 }
 _STYLES = {True: "green", False: "red", None: "yellow"}
 
@@ -101,7 +101,10 @@ class ShopFormScreen(Screen[ShopProfile | None]):
                 yield Input(placeholder=_("ck_…"), id="key", compact=True)
                 yield Label(_("Secret from"))
                 yield Select(
-                    list(SECRET_SOURCES), value="secret", allow_blank=False, id="source",
+                    [(_(text), value) for text, value in SECRET_SOURCES],
+                    value="secret",
+                    allow_blank=False,
+                    id="source",
                     compact=True,
                 )
                 yield Label(_("Secret"), id="secret-label")
@@ -129,9 +132,9 @@ class ShopFormScreen(Screen[ShopProfile | None]):
     @on(Select.Changed, "#source")
     def _source_changed(self, event: Select.Changed) -> None:
         label, placeholder = _SECRET_LABELS[str(event.value)]
-        self.query_one("#secret-label", Label).update(label)
+        self.query_one("#secret-label", Label).update(_(label))
         secret = self.query_one("#secret", Input)
-        secret.placeholder = placeholder
+        secret.placeholder = _(placeholder)
         secret.password = event.value == "secret"
 
     # ------------------------------------------------------------------ values
@@ -143,10 +146,10 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         """The profile the form describes; FormError names the first field to fix."""
         name = self._value("name")
         if not name:
-            raise FormError("Give the profile a name.", "name")
+            raise FormError(_("Give the profile a name."), "name")
         url = self._value("url")
         if "://" not in url:
-            raise FormError("The address starts with https:// (or http://).", "url")
+            raise FormError(_("The address starts with https:// (or http://)."), "url")
         kind = str(self.query_one("#kind", Select).value)
         source = str(self.query_one("#source", Select).value)
         secret_value = self.query_one("#secret", Input).value
@@ -154,15 +157,18 @@ class ShopFormScreen(Screen[ShopProfile | None]):
             secret_value = secret_value.strip()
         key = self._value("key")
         if kind == "woocommerce" and not key:
-            raise FormError("A WooCommerce shop needs its consumer key (ck_…).", "key")
+            raise FormError(_("A WooCommerce shop needs its consumer key (ck_…)."), "key")
         if kind == "woocommerce" and not secret_value:
-            raise FormError(f"{_SECRET_LABELS[source][0]}: needed for WooCommerce.", "secret")
+            raise FormError(
+                _("{what}: needed for WooCommerce.").format(what=_(_SECRET_LABELS[source][0])),
+                "secret",
+            )
         ca_bundle = self._value("ca_bundle")
         verify: bool | str = self.query_one("#verify", Checkbox).value
         if ca_bundle:
             path = Path(ca_bundle).expanduser()
             if not path.is_file():
-                raise FormError(f"No CA bundle at {path}.", "ca_bundle")
+                raise FormError(_("No CA bundle at {path}.").format(path=path), "ca_bundle")
             verify = str(path)
         return ShopProfile(
             name=name,
@@ -217,7 +223,9 @@ class ShopFormScreen(Screen[ShopProfile | None]):
             self._show(error_text(error), error=True)
             return
         if profile.name in existing:
-            self._problem(FormError(f"A profile named {profile.name!r} already exists.", "name"))
+            self._problem(FormError(
+                _("A profile named {name!r} already exists.").format(name=profile.name), "name"
+            ))
             return
         try:
             secret = resolve_secret(profile)
