@@ -256,7 +256,7 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
             ).format(capitalize=self.kind.capitalize()), classes="dialog-title")
             with Grid(id="address-grid"):
                 for name in self.fields:
-                    yield Label(FIELD_LABELS[name].capitalize(), classes="field-label")
+                    yield Label(_(FIELD_LABELS[name]).capitalize(), classes="field-label")
                     yield Input(
                         self.address.get(name, ""),
                         id=f"address-{name}",

@@ -206,8 +206,9 @@ class StatusStyles:
     def __getitem__(self, status: str) -> StatusStyle:
         style = self._styles.get(status)
         if style is None:
+            label = status or N_("unknown")
             style = StatusStyle(
-                status, status or N_("unknown"), UNKNOWN_SYMBOL, UNKNOWN_COLOUR, UNKNOWN_ASCII_SYMBOL
+                status, label, UNKNOWN_SYMBOL, UNKNOWN_COLOUR, UNKNOWN_ASCII_SYMBOL
             )
         return style
 
