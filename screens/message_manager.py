@@ -226,7 +226,7 @@ class MessageManagerScreen(Screen[None]):
     def reload(self) -> None:
         """Read ``messages.toml`` again (for the console's language) and show it."""
         if self._given_store is None:
-            self.store = MessageStore(lang=self.app.config.lang)  # type: ignore[attr-defined]
+            self.store = MessageStore(lang=self.app.customer_lang)  # type: ignore[attr-defined]
         self.store.load()
         error = self.query_one("#manager-error", Static)
         if self.store.error:

@@ -358,7 +358,7 @@ class MessagesScreen(Screen[None]):
 
     def _load_store(self) -> MessageStore:
         if self.store is None:
-            self.store = MessageStore(lang=self._config.lang).load()
+            self.store = MessageStore(lang=self.app.customer_lang).load()  # type: ignore[attr-defined]
         return self.store
 
     # ---- loading ------------------------------------------------------------------

@@ -763,7 +763,7 @@ class PackScreen(Screen[None]):
 
     def _customer_text(self, order: Order, shipment: Shipment) -> str:
         config = self.app.config  # type: ignore[attr-defined]
-        lang = config.lang if config.lang in ("en", "fr") else "en"
+        lang = self.app.customer_lang  # type: ignore[attr-defined]
         try:
             template = MessageStore(lang=lang).load().status_template("completed")
         except (MessageStoreError, OSError):

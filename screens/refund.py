@@ -133,7 +133,7 @@ async def save_credit_note(
             refund,
             identity=config.shop_identity,
             shop_label=app.shop_label,  # type: ignore[attr-defined]
-            lang=config.lang if config.lang in ("en", "fr") else "en",
+            lang=app.customer_lang,  # type: ignore[attr-defined]
         )
     except Exception as error:  # the refund stands whatever happens to its paperwork
         return _("Credit note not saved: {error}").format(error=error_text(error)), None

@@ -606,7 +606,7 @@ class ReturnScreen(OrderMoneyScreen):
         Each is done once; failures are reported and left for the next ctrl+s."""
         problems: list[str] = []
         order = state.order
-        lang = self.app.config.lang  # type: ignore[attr-defined]
+        lang = self.app.customer_lang  # type: ignore[attr-defined]
         if job.outcome == "voucher" and not job.voucher_recorded:
             try:
                 await self._record_voucher(shop, job)

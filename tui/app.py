@@ -178,6 +178,22 @@ class OrderDeskApp(App[None]):
         self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
         self.follow_feed()
+        self.learn_customer_language()
+
+    @work(group="shop-language", exit_on_error=False, description="shop language")
+    async def learn_customer_language(self) -> None:
+        """Ask the shop its language once, so messages and documents can follow it."""
+        from tui.shop_language import customer_language
+
+        await customer_language(self.shop, self.config.lang)
+
+    @property
+    def customer_lang(self) -> str:
+        """The language of what customers read (messages, documents): the shop's own,
+        else the interface language until the shop has said."""
+        from tui.shop_language import customer_language_now
+
+        return customer_language_now(self.shop, self.config.lang)
 
     async def on_unmount(self) -> None:
         await self.shop.aclose()

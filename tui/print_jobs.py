@@ -41,6 +41,7 @@ from tui.documents import (
     receipt,
 )
 from tui.printing import PrintResult, print_file, save_document
+from tui.shop_language import customer_language
 
 #: What `produce_and_print` makes; "invoices" is many invoices in one file.
 KINDS: tuple[str, ...] = ("packing_slip", "invoice", "receipt", "pick_list", "invoices")
@@ -111,6 +112,7 @@ def identity_for(shop: ShopClient, config: Config) -> ShopIdentity:
 
 
 def _lang(config: Config) -> str:
+    """The document language when the shop does not say its own."""
     return config.lang if config.lang in ("en", "fr") else "en"
 
 
@@ -185,15 +187,18 @@ async def produce_and_print(
         orders = await fetch_orders(shop, order_ids)
         if not orders:
             return _folder_result(False, "The shop has none of these orders.")
+        lang = await customer_language(shop, _lang(config))
         if kind == "pick_list":
             return await print_pick_list(
-                config, aggregate_pick_list(orders), len(orders), lp_command=lp_command
+                config, aggregate_pick_list(orders), len(orders), lp_command=lp_command, lang=lang
             )
         if kind == "invoices":
-            return await _invoice_batch(shop, config, orders, _batch_name(orders), lp_command)
+            return await _invoice_batch(
+                shop, config, orders, _batch_name(orders), lp_command, lang=lang
+            )
         results = []
         for order in orders:
-            data, name = await _one_document(shop, config, kind, order)
+            data, name = await _one_document(shop, config, kind, order, lang)
             results.append(await save_and_print(config, kind, data, name, lp_command=lp_command))
     except (ShopError, JobFailed) as exc:
         return _folder_result(False, str(exc))
@@ -210,9 +215,9 @@ async def produce_and_print(
 
 
 async def _one_document(
-    shop: ShopClient, config: Config, kind: str, order: Order
+    shop: ShopClient, config: Config, kind: str, order: Order, lang: str
 ) -> tuple[bytes, str]:
-    identity, lang = identity_for(shop, config), _lang(config)
+    identity = identity_for(shop, config)
     if kind == "packing_slip":
         weights = await _weights(shop, [order])
         data = await asyncio.to_thread(packing_slip, order, identity, weights=weights, lang=lang)
@@ -233,6 +238,7 @@ async def print_pick_list(
     *,
     lp_command: str = "lp",
     print_it: bool = True,
+    lang: str | None = None,
 ) -> PrintResult:
     """The pick list already on screen, as PDF, printed on the pick-list printer
     (`print_it=False`: only saved)."""
@@ -242,7 +248,7 @@ async def print_pick_list(
     title = f"{order_count} order{'s' if order_count != 1 else ''}, {now:%Y-%m-%d %H:%M}"
     try:
         data = await asyncio.to_thread(
-            pick_list, list(entries), title=title, printed=now, lang=_lang(config)
+            pick_list, list(entries), title=title, printed=now, lang=lang or _lang(config)
         )
     except FontMissing as exc:
         return _folder_result(False, f"Cannot make the PDF: {exc}")
@@ -311,11 +317,18 @@ async def invoice_numbers(
 
 
 async def _invoice_batch(
-    shop: ShopClient, config: Config, orders: Sequence[Order], name: str, lp_command: str
+    shop: ShopClient,
+    config: Config,
+    orders: Sequence[Order],
+    name: str,
+    lp_command: str,
+    *,
+    lang: str | None = None,
 ) -> PrintResult:
     numbers, warnings = await invoice_numbers(shop, config, orders)
+    lang = lang or await customer_language(shop, _lang(config))
     data = await asyncio.to_thread(
-        invoices, orders, identity_for(shop, config), numbers=numbers, lang=_lang(config)
+        invoices, orders, identity_for(shop, config), numbers=numbers, lang=lang
     )
     result = await save_and_print(config, "invoices", data, name, lp_command=lp_command)
     count = f"{len(orders)} invoice{'s' if len(orders) != 1 else ''}"
