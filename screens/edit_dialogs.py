@@ -251,9 +251,8 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="address-dialog", classes="dialog"):
-            yield Static(_(
-                "{capitalize} address"
-            ).format(capitalize=self.kind.capitalize()), classes="dialog-title")
+            title = _("Billing address") if self.kind == "billing" else _("Shipping address")
+            yield Static(title, classes="dialog-title")
             with Grid(id="address-grid"):
                 for name in self.fields:
                     yield Label(_(FIELD_LABELS[name]).capitalize(), classes="field-label")
