@@ -127,7 +127,7 @@ class ProductPicker(ModalScreen[Product | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="product-picker", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(_(self.title_text), classes="dialog-title")
             yield Input(placeholder=_("name, SKU or EAN…"), id="product-search")
             yield OptionList(id="product-options")
             yield Static(
@@ -324,14 +324,19 @@ class ShippingForm(ModalScreen[ShippingChoice | None]):
             with RadioSet(id="shipping-method"):
                 for method_id, label in SHIPPING_METHOD_IDS:
                     chosen = method_id == method or (method_id == "other" and method not in known)
-                    yield RadioButton(f"{label} ({method_id})", chosen, name=method_id)
+                    # "other" is no WooCommerce method id: it is not shown as one.
+                    text = _(label) if method_id == "other" else f"{_(label)} ({method_id})"
+                    yield RadioButton(text, chosen, name=method_id)
             with Horizontal(classes="form-row"):
                 yield Label(_("Title"), classes="field-label")
                 yield Input(
                     current.method_title if current else "", id="shipping-title", compact=True
                 )
             with Horizontal(classes="form-row"):
-                yield Label(f"Cost {self.currency}".strip(), classes="field-label")
+                yield Label(
+                    _("Cost {currency}").format(currency=self.currency).strip(),
+                    classes="field-label",
+                )
                 yield Input(
                     format(current.total, "f") if current else "0",
                     id="shipping-total",

@@ -278,7 +278,7 @@ class InvoiceRangeScreen(ModalScreen[None]):
         self.end = end or default_end
 
     def compose(self) -> ComposeResult:
-        statuses = ", ".join(INVOICE_STATUSES)
+        statuses = ", ".join(self.app.status_label(s) for s in INVOICE_STATUSES)  # type: ignore[attr-defined]
         with Vertical(id="invoices-dialog", classes="dialog"):
             yield Static(_("Invoices for a date range"), classes="dialog-title")
             with Horizontal(id="invoices-dates"):

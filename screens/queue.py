@@ -38,6 +38,16 @@ FILTER_KEYS: dict[str, str] = {
     "7": "failed",
 }
 
+#: The descriptions of the filter keys, in FILTER_KEYS's order (English ids, see tui.i18n).
+FILTER_DESCRIPTIONS = (
+    N_("Only pending"),
+    N_("Only processing"),
+    N_("Only on-hold"),
+    N_("Only completed"),
+    N_("Only cancelled"),
+    N_("Only refunded"),
+    N_("Only failed"),
+)
 SORTS = ("date", "number", "total", "status")
 #: The sort keys as the status bar names them (English ids).
 SORT_NAMES = {"date": N_("date"), "number": N_("number"), "total": N_("total"),
@@ -62,9 +72,11 @@ class QueueScreen(Screen[None]):
         Binding("O", "reverse", "Reverse", show=False, id="queue.reverse"),
         *(
             Binding(
-                key, f"filter('{status}')", f"Only {status}", show=False, id=f"queue.filter_{key}"
+                key, f"filter('{status}')", description, show=False, id=f"queue.filter_{key}"
             )
-            for key, status in FILTER_KEYS.items()
+            for (key, status), description in zip(
+                FILTER_KEYS.items(), FILTER_DESCRIPTIONS, strict=True
+            )
         ),
         Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
         Binding("f", "pick_filter", "Filter", id="queue.filter"),

@@ -310,7 +310,9 @@ class OrderMoneyScreen(Screen[None]):
                 " · vouchers {money}"
             ).format(money=state.money(state.vouchers)) if state.vouchers else "")
         )
-        self.query_one("#method-gateway", RadioButton).label = f"through {method_text(order)}"
+        self.query_one("#method-gateway", RadioButton).label = _("through {method}").format(
+            method=method_text(order)
+        )
         old_ids = [line.id for line in old.state.lines] if old else None
         await self.context_loaded(
             first=old is None, new_lines=old_ids != [x.id for x in state.lines]

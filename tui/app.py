@@ -45,24 +45,6 @@ from tui.themes import THEMES
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
-#: Texts Textual draws from its own code (system commands of the palette), translated when
-#: shown; listed here so the catalog has them.
-TEXTUAL_TEXTS = (
-    N_("Theme"),
-    N_("Change the current theme"),
-    N_("Quit"),
-    N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
-    N_("Minimize"),
-    N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"),
-    N_("Maximize the focused widget"),
-    N_("Screenshot"),
-    N_("Save an SVG 'screenshot' of the current screen"),
-    N_("palette"),
-)
 
 #: Document kinds as the console names them in messages.
 DOCUMENT_NAMES = {
@@ -697,7 +679,7 @@ class OrderDeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            # Textual's own commands (Theme, Quit, Keys...): their ids are in TEXTUAL_TEXTS.
+            # Textual's own commands (Theme, Quit, Keys...): ids listed in tui.textual_texts.
             yield command._replace(title=_(command.title), help=_(command.help))
         yield SystemCommand(_("Help: keys"), _("Every key of this screen"), self.action_help)
         yield SystemCommand(_("Undo last status change"), _("Within 10 seconds"), self.action_undo)
@@ -724,9 +706,10 @@ class OrderDeskApp(App[None]):
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
+                shown = binding.key_display or self.get_key_display(binding.with_key(key))
                 yield SystemCommand(
-                    f"{_(binding.description)} ({key})",
-                    _("Same as pressing {key}").format(key=key),
+                    f"{_(binding.description)} ({shown})",
+                    _("Same as pressing {key}").format(key=shown),
                     lambda action=binding.action: self.run_action(action, screen),
                 )
 

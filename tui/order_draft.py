@@ -36,16 +36,16 @@ from tui.addresses import (
     normalise_address,
     validate_address,
 )
-from tui.i18n import _
+from tui.i18n import N_, _
 
 Severity = Literal["information", "warning", "error"]
 
 #: Shipping methods WooCommerce ships with (the admin's method list), plus "other".
 SHIPPING_METHOD_IDS: tuple[tuple[str, str], ...] = (
-    ("flat_rate", "Flat rate"),
-    ("free_shipping", "Free shipping"),
-    ("local_pickup", "Local pickup"),
-    ("other", "Other"),
+    ("flat_rate", N_("Flat rate")),
+    ("free_shipping", N_("Free shipping")),
+    ("local_pickup", N_("Local pickup")),
+    ("other", N_("Other")),
 )
 
 
