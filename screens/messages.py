@@ -61,7 +61,7 @@ from textual.widgets.text_area import Selection
 from client.errors import ShopError
 from client.model import Note, Order
 from tui.error_text import error_text
-from tui.i18n import N_, _
+from tui.i18n import N_, _, count
 from tui.messages import (
     MAX_LENGTH,
     PLACEHOLDERS,
@@ -429,8 +429,8 @@ class MessagesScreen(Screen[None]):
         self._show_problems(problems)
         if not self.sending:
             self._status(_(
-                "{count:,} / {MAX_LENGTH:,} characters"
-            ).format(count=len(text), MAX_LENGTH=MAX_LENGTH))
+                "{count} / {MAX_LENGTH} characters"
+            ).format(count=count(len(text)), MAX_LENGTH=count(MAX_LENGTH)))
         return problems
 
     def _show_problems(self, problems: list[str]) -> None:

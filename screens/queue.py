@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
-from tui.i18n import N_, _, ngettext
+from tui.i18n import N_, _, count, ngettext
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
@@ -192,7 +192,7 @@ class QueueScreen(Screen[None]):
         text = Text()
         shown = len(model.view)
         text.append(
-            _("{shown} of {total}").format(shown=f"{shown:,}", total=f"{len(model):,}") + " ",
+            _("{shown} of {total}").format(shown=count(shown), total=count(len(model))) + " ",
             style="bold",
         )
         if not self.app.loaded:  # type: ignore[attr-defined]
@@ -202,12 +202,12 @@ class QueueScreen(Screen[None]):
             active = status in model.status_filter
             text.append(f"  {key} ", style="dim")
             text.append(
-                f"{style.symbol} {counts.get(status, 0):,}",
+                f"{style.symbol} {count(counts.get(status, 0))}",
                 style=f"{'reverse ' if active else ''}{style.colour}",
             )
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
         if others:
-            text.append("  " + _("other:{n}").format(n=f"{others:,}"))
+            text.append("  " + _("other:{n}").format(n=count(others)))
         if model.search:
             text.append("   " + _("search: {search!r}").format(search=model.search), style="bold")
         marked = len(self.table.marked_ids)

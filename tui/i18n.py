@@ -95,6 +95,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog.ngettext(singular, plural, count)
 
 
+def count(n: int) -> str:
+    """A whole number grouped the interface's way: "2,000" in English, "2 000" in French."""
+    text = f"{n:,}"
+    return text.replace(",", "\u202f") if _language == "fr" else text
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it now (module-level tables).
 
