@@ -53,6 +53,10 @@ def error_text(error: BaseException) -> str:
         return _(own)
     detail = _shop_detail(error)
     status = f" (HTTP {error.status})" if error.status else ""
+    if not isinstance(error, Invalid) or isinstance(error, ModelError):
+        # Only a refusal carries the shop's own explanation; the other messages are the
+        # client's English sentences, replaced by ours.
+        detail = ""
     if isinstance(error, NotFound):
         text = _("Not found in the shop.")
     elif isinstance(error, AuthFailed):
@@ -63,10 +67,8 @@ def error_text(error: BaseException) -> str:
         text = _("Someone else changed this in the meantime; reload and try again.")
     elif isinstance(error, Unavailable):
         text = _("The shop cannot be reached or failed") + status + "."
-        detail = ""
     elif isinstance(error, ModelError):
         text = _("The shop's answer has an unexpected field ({field}).").format(field=error.field)
-        detail = ""
     elif isinstance(error, Invalid):
         text = _("The shop refused the request")
         if error.field:

@@ -313,3 +313,22 @@ def _pdf_text(result) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(result.path).pages)
+
+
+def test_shop_errors_are_shown_in_the_interface_language() -> None:
+    from client.errors import Invalid, NotFound, Unavailable
+    from tui.error_text import error_text
+
+    missing = NotFound(
+        "Order #12 was not found in the shop.",
+        code="woocommerce_rest_shop_order_invalid_id",
+        status=404,
+    )
+    refused = Invalid("Statut invalide.", field="status", code="rest_invalid_param", status=400)
+    down = Unavailable("the shop failed (HTTP 503)", code="http_503", status=503)
+    assert error_text(missing) == "Order #12 was not found in the shop."  # English: as is
+    i18n.install("fr")
+    assert error_text(missing) == "Introuvable dans la boutique."
+    # The shop's own words (in its language) follow the console's sentence.
+    assert error_text(refused) == "La boutique a refusé la demande (champ status). Statut invalide."
+    assert error_text(down) == "La boutique est injoignable ou en erreur (HTTP 503)."
