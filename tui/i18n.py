@@ -18,6 +18,17 @@ before the language is known, so they hold the English id (marked with `N_()` fo
 extractor) and the key bar, help screen, footer and command palette pass them through
 `_()` when they draw.
 
+Adding a string: write it in English inside `_()` (`_("Saved {n} orders").format(n=n)`,
+never an f-string inside `_()`; `ngettext(singular, plural, n)` for counts; `N_()` in a
+module-level table, translated with `_()` where shown), then run
+``python -m tui.i18n_build``: it adds the id to the ``.po`` and lists what is untranslated;
+write the ``msgstr`` and run it again to compile. ``tests/tui/test_french.py`` fails while
+a string is untranslated or the ``.mo`` is stale.
+
+Not translated on purpose: the command line (``tui/cli.py``, ``orderdesk shops``),
+``config.toml`` errors, notes the console writes into the shop's order history (they are
+records, parsed back by the console), file names.
+
 Import cost: this module imports nothing heavy; ``gettext`` is loaded only when a
 non-English catalog is installed.
 """
