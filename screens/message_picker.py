@@ -3,8 +3,8 @@
 The match is fuzzy (the letters typed, in order, anywhere), ignoring case and accents, so
 "dlai" finds "Délai" and "track" finds the message that mentions a tracking number. Messages
 whose name matches come before those that only match in their text; within each, those in
-the shop's language (the customer's) come first; both languages are always offered. The highlighted
-message is previewed as it would be filled in for this order, missing values in red, so
+the shop's language (the customer's) come first; both languages are always offered. The
+highlighted message is previewed as it would be filled in for this order, missing values in red, so
 staff see before choosing that a tracking number is still missing.
 """
 
