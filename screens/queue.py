@@ -209,6 +209,10 @@ class QueueScreen(Screen[None]):
         text.append(f"{shown:,} of {len(model):,} ", style="bold")
         if not self.app.loaded:  # type: ignore[attr-defined]
             text.append("loading… ", style="bold reverse")
+        if model.shop_filter:
+            # Before the status counts: at 80 columns the end of this line is cut.
+            shops = ", ".join(sorted(model.shop_filter))
+            text.append(" " + _("shop: {shops}").format(shops=shops) + " ", style="bold reverse")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
@@ -220,9 +224,6 @@ class QueueScreen(Screen[None]):
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
         if others:
             text.append(f"  other:{others:,}")
-        if model.shop_filter:
-            shops = ", ".join(sorted(model.shop_filter))
-            text.append("   " + _("shop: {shops}").format(shops=shops), style="bold reverse")
         if model.search:
             text.append(f"   search: {model.search!r}", style="bold")
         marked = len(self.table.marked_ids)

@@ -153,7 +153,8 @@ class ScanScreen(ModalScreen[None]):
             name = session.shop_of(found.order_id)
             line = f"{name}  #{found.number}"
             if order is not None:
-                line = f"{session.code(order)}  {order.customer_name}  {order.status}"
+                status = app.status_label(order.status)  # type: ignore[attr-defined]
+                line = f"{session.code(order)}  {order.customer_name}  {status}"
             choices.append((found.order_id, line))
         chosen = await app.push_screen_wait(
             ShopChoice(_("Order {code} is in several shops: which one?").format(code=code), choices)

@@ -224,6 +224,16 @@ async def test_status_changes_reach_the_right_shop_alone_and_in_bulk(make_multi_
             return main_now.status == eu_now.status == "completed"
 
         await eventually(both_landed, what="the bulk change in both shops")
+        # Undo puts each order back in its own shop.
+        await wait_until(pilot, lambda: app.undo_entry is not None, what="the undo entry")
+        await pilot.press("u")
+
+        async def both_undone() -> bool:
+            main_now = await apis["main"].get_order(main_pick.id)
+            eu_now = await apis["eu"].get_order(eu_pick.id)
+            return main_now.status == eu_now.status == "on-hold"
+
+        await eventually(both_undone, what="undo in both shops")
         # Their twins in the other shop are untouched.
         for (name, order_id), status in twins.items():
             assert (await apis[name].get_order(order_id)).status == status
@@ -354,3 +364,58 @@ def test_all_opens_every_profile_through_one_routing_client(
     assert isinstance(app.shop, RoutingClient)
     one = build_multi_app(["eu"], Config(shops=profiles))
     assert one.session is not None and one.session.names == ["eu"]
+
+
+async def test_marked_orders_of_both_shops_are_fetched_printed_and_exported_together(
+    two_shops: dict[str, Shop], apis: dict[str, WooCommerceClient], tmp_path: Path
+) -> None:
+    """Print, pick list and export ask for the marked orders in one `include` query: the
+    router splits it per shop and answers in the order asked; the CSV names each shop."""
+    import csv
+
+    from tui.export import export_orders_csv
+    from tui.print_jobs import fetch_orders
+    from tui.shop_session import ShopSession
+
+    clients = {
+        name: WooCommerceClient(shop.url, *shop.key, name=name, sleep=_no_wait)
+        for name, shop in two_shops.items()
+    }
+    router = RoutingClient(ShopSet(clients))
+    session = ShopSession(router)
+    try:
+        main_first = (await apis["main"].list_orders(per_page=2)).orders
+        eu_first = (await apis["eu"].list_orders(per_page=2)).orders
+        g = router.shops.global_id
+        wanted = [g("eu", eu_first[1].id), g("main", main_first[0].id), g("eu", eu_first[0].id)]
+        orders = await fetch_orders(router, wanted)
+        assert [o.id for o in orders] == wanted
+        assert [session.shop_of(o.id) for o in orders] == ["eu", "main", "eu"]
+        assert orders[1].number == main_first[0].number
+
+        product_ids = sorted({i.product_id for o in orders for i in o.line_items})
+        products = await router.list_products(include=product_ids, per_page=100)
+        assert {p.id for p in products} == set(product_ids)
+
+        path = tmp_path / "orders.csv"
+        export_orders_csv(orders, path, shop_of=session.shop_of_order)
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        assert rows[0][:2] == ["shop", "number"]
+        assert [(r[0], r[1]) for r in rows[1:]] == [
+            ("eu", eu_first[1].number), ("main", main_first[0].number), ("eu", eu_first[0].number)
+        ]
+
+        # An edit adds a line by (global) product id: it lands in the order's own shop.
+        target = await _put_in(apis["eu"], "pending")
+        product = next(p for p in products if session.shop_of(p.id) == "eu")
+        router.current = "main"  # whatever shop was current, the order's id decides
+        edited = await router.update_order(
+            g("eu", target.id), {"line_items": [{"product_id": product.id, "quantity": 1}]}
+        )
+        assert session.shop_of(edited.id) == "eu"
+        own_product = router.shops.split_id(product.id)[1]
+        after = await apis["eu"].get_order(target.id)
+        assert len(after.line_items) == len(target.line_items) + 1
+        assert after.line_items[-1].product_id == own_product
+    finally:
+        await router.aclose()
