@@ -32,7 +32,7 @@ from client.errors import ShopError
 from client.model import Order
 from client.protocol import FeedEvent
 from tui.i18n import _
-from tui.multishop import RoutingClient, ShopSet, code_prefix, order_code
+from tui.multishop import SLOTS, RoutingClient, ShopSet, code_prefix
 from tui.scan_codes import FoundOrder, clean_code, parse_order_code, resolve_order
 from tui.widgets.order_columns import COLUMNS, Column
 
@@ -73,6 +73,9 @@ class ShopSession:
         self.router = router
         self.shops: ShopSet = router.shops
         self.status: dict[str, ShopStatus] = {name: ShopStatus() for name in self.shops.names}
+        # Asked for every order on every load and paint: worked out once per shop.
+        self._by_slot = {self.shops.handle(n).slot: n for n in self.shops.names}
+        self._prefixes = {name: code_prefix(name) for name in self.shops.names}
 
     @property
     def names(self) -> list[str]:
@@ -86,14 +89,17 @@ class ShopSession:
 
     def shop_of(self, order_id: int) -> str:
         """The shop an order (by its global id) belongs to."""
-        return self.shops.split_id(order_id)[0]
+        try:
+            return self._by_slot[order_id % SLOTS]
+        except KeyError:
+            raise KeyError(f"id {order_id} belongs to no open shop") from None
 
     def shop_of_order(self, order: Order) -> str:
         return self.shop_of(order.id)
 
     def code(self, order: Order) -> str:
         """`MAIN-1234`: what the queue, messages and scans call the order."""
-        return order_code(self.shop_of(order.id), order)
+        return f"{self._prefixes[self.shop_of(order.id)]}-{order.number.lstrip('#')}"
 
     def local_id(self, order_id: int) -> tuple[str, int]:
         """(shop name, the shop's own id) of a global order id."""
