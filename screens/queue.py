@@ -64,7 +64,7 @@ class QueueScreen(Screen[None]):
         ),
         Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
         Binding("f", "pick_filter", "Filter", id="queue.filter"),
-        Binding("S", "pick_shop", _("Shops"), id="queue.shop_filter"),
+        Binding("S", "pick_shop", _("Shops"), show=False, id="queue.shop_filter"),
         Binding("m", "messages", "Messages", id="queue.messages"),
         Binding("r", "refund", "Refund", show=False, id="queue.refund"),
         Binding("R", "receive_return", "Return", show=False, id="queue.return"),

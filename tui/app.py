@@ -606,13 +606,13 @@ class OrderDeskApp(App[None]):
             self.apply_status(orders, old_status, notify=False, undoing=True)
 
     # ---- other screens on one order ---------------------------------------------------
+    # Screens are imported when opened: start-up only pays for the queue.
 
     def work_on(self, order_id: int) -> None:
         """Several shops: calls without an id (product search, customers) go to the shop
         of the order (or customer) being worked on."""
         if self.session is not None:
             self.session.focus(order_id)
-    # Screens are imported when opened: start-up only pays for the queue.
 
     def open_order(self, order_id: int) -> None:
         self.work_on(order_id)
