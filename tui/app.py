@@ -10,9 +10,9 @@ import asyncio
 import dataclasses
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -43,6 +43,9 @@ from tui.status_changes import (
 from tui.status_style import StatusStyles
 from tui.themes import THEMES
 
+if TYPE_CHECKING:
+    from tui.shop_session import ShopSession
+
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
 
@@ -62,15 +65,19 @@ def document_name(kind: str) -> str:
 
 
 class FeedArrived(Message):
-    def __init__(self, event: FeedEvent) -> None:
+    def __init__(self, event: FeedEvent, shop: str | None = None) -> None:
         super().__init__()
         self.event = event
+        #: With several shops open: whose event it is (its ids are global already).
+        self.shop = shop
 
 
 class ConnectionChanged(Message):
-    def __init__(self, state: ConnectionState) -> None:
+    def __init__(self, state: ConnectionState, shop: str | None = None) -> None:
         super().__init__()
         self.state = state
+        #: With several shops open: whose connection changed.
+        self.shop = shop
 
 
 class StatusApplied(Message):
@@ -115,8 +122,21 @@ class OrderDeskApp(App[None]):
         # Before any screen is built: every _() from here on answers in this language.
         install(self.config.lang)
         self.demo = demo
+        #: Several shops open at once (`shop` is a `tui.multishop.RoutingClient`), else None.
+        self.session: ShopSession | None = None
+        if hasattr(shop, "shops") and hasattr(shop, "for_shop"):
+            from tui.shop_session import ShopSession
+
+            self.session = ShopSession(shop)  # type: ignore[arg-type]
+            self.session.shops.on_state = self._shop_state_changed
+            self.session.shops.on_error = self._shop_stopped
+            feed = feed or self.session.shops.feed(self.session.names[0])
         self.shop_label = shop_label or getattr(shop, "name", "shop")
-        self.queue = QueueModel()
+        self.queue = (
+            QueueModel(shop_of=self.session.shop_of, code_of=self.session.code)
+            if self.session is not None
+            else QueueModel()
+        )
         self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
         self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
         self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
@@ -184,8 +204,28 @@ class OrderDeskApp(App[None]):
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
+        if self.session is not None:
+            async for name, event in self.session.events():
+                self.post_message(FeedArrived(event, shop=name))
+            return
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
+
+    def _shop_state_changed(self, name: str, state: ConnectionState) -> None:
+        """One shop's feed (several shops open) went live, reconnecting or offline."""
+        self.post_message(ConnectionChanged(state, shop=name))
+
+    def _shop_stopped(self, name: str, error: ShopError) -> None:
+        """One shop's feed ended for good (its key refused): the others go on."""
+        if self.session is not None:
+            self.session.stopped(name, error)
+        self.post_message(ConnectionChanged("offline", shop=name))
+        self.notify(
+            _("{shop}: {error}").format(shop=name, error=error),
+            title=_("Shop stopped"),
+            severity="error",
+            timeout=15,
+        )
 
     def _feed_state_changed(self, state: ConnectionState) -> None:
         """Called by the feed (on this loop) whenever it goes live, reconnecting or offline."""
@@ -193,15 +233,34 @@ class OrderDeskApp(App[None]):
 
     @on(ConnectionChanged)
     def _connection(self, message: ConnectionChanged) -> None:
+        if message.shop is not None and self.session is not None:
+            self._shop_connection(message.shop, message.state)
+            return
         if message.state != self.connection:
             self.connection = message.state
             self.connection_changed.publish(message.state)
             if message.state == "live" and self.queued_changes():
                 self.replay_journal()
 
+    def _shop_connection(self, name: str, state: ConnectionState) -> None:
+        """Several shops: each has its own state, replay and load; the console goes on."""
+        assert self.session is not None
+        changed = self.session.set_state(name, state)
+        self.connection = self.session.overall()
+        if changed:
+            self.connection_changed.publish(self.connection)
+        if state == "live" and self.journal.pending_count(name):
+            self.replay_shop_journal(name)
+        if not self.loaded and self.session.all_loaded:
+            self._flush_load(complete=True)
+
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
         event = message.event
+        if message.shop is not None and self.session is not None and event.kind == "loaded":
+            if event.complete:
+                self.session.mark_loaded(message.shop)
+            event = FeedEvent("loaded", orders=event.orders, complete=self.session.all_loaded)
         if event.kind == "loaded":
             self._loading_pages(event)
             return
@@ -278,7 +337,7 @@ class OrderDeskApp(App[None]):
         title = (
             _("Status for {count} marked orders").format(count=len(orders))
             if bulk
-            else _("Status for #{number}").format(number=orders[0].number)
+            else _("Status for {ref}").format(ref=self.order_ref(orders[0]))
         )
         choice = await self.push_screen_wait(
             StatusPicker(
@@ -302,7 +361,7 @@ class OrderDeskApp(App[None]):
             what = (
                 ngettext("{n} order", "{n} orders", len(targets)).format(n=len(targets))
                 if bulk
-                else _("order #{number}").format(number=targets[0].number)
+                else _("order {ref}").format(ref=self.order_ref(targets[0]))
             )
             question = _("Set {what} to {label}?").format(what=what, label=label)
             if choice.notify:
@@ -310,8 +369,10 @@ class OrderDeskApp(App[None]):
             ok = await self.push_screen_wait(ConfirmScreen(question, title=_("Change status")))
             if not ok:
                 return
-        if self.connection == "live":
-            targets = await self._settle_conflicts(targets, label)
+        live = [o for o in targets if self.connection_of(o.id) == "live"]
+        if live:
+            away = [o for o in targets if self.connection_of(o.id) != "live"]
+            targets = await self._settle_conflicts(live, label) + away
             if not targets:
                 return
         self.apply_status(targets, choice.status, notify=choice.notify)
@@ -344,7 +405,7 @@ class OrderDeskApp(App[None]):
         for order, result in results:
             if isinstance(result, ShopError):
                 self.notify(
-                    f"#{order.number}: {error_text(result)}",
+                    f"{self.order_ref(order)}: {error_text(result)}",
                     title=_("Not changed"),
                     severity="error",
                 )
@@ -356,8 +417,8 @@ class OrderDeskApp(App[None]):
             lines = []
             for order, report in changed[:6]:
                 lines.append(
-                    _("#{number} changed in the shop {when}:").format(
-                        number=order.number, when=report.when
+                    _("{ref} changed in the shop {when}:").format(
+                        ref=self.order_ref(order), when=report.when
                     )
                 )
                 lines.extend(f"   {line}" for line in report.lines()[:4])
@@ -392,13 +453,15 @@ class OrderDeskApp(App[None]):
         previous: dict[int, Order],
         undoing: bool,
     ) -> None:
-        if self.connection in ("offline", "reconnecting"):
-            outcome = ChangeOutcome(new_status=status)
-            outcome.failed = [
-                (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in orders
-            ]
+        away = [o for o in orders if self.connection_of(o.id) in ("offline", "reconnecting")]
+        reachable = [o for o in orders if o not in away]
+        if reachable:
+            outcome = await self.changer.apply(reachable, status, notify=notify)
         else:
-            outcome = await self.changer.apply(orders, status, notify=notify)
+            outcome = ChangeOutcome(new_status=status)
+        outcome.failed.extend(
+            (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in away
+        )
         self.post_message(StatusApplied(outcome, previous, undoing, notify=notify))
 
     @on(StatusApplied)
@@ -422,8 +485,8 @@ class OrderDeskApp(App[None]):
                 else ""
             )
             self.notify(
-                _("#{number} stays {kept}: {error}").format(
-                    number=first_order.number, kept=kept, error=error_text(first_error)
+                _("{ref} stays {kept}: {error}").format(
+                    ref=self.order_ref(first_order), kept=kept, error=error_text(first_error)
                 )
                 + more,
                 title=_("Status not changed"),
@@ -447,7 +510,7 @@ class OrderDeskApp(App[None]):
                 )
                 count = len(outcome.confirmed)
                 what = (
-                    f"#{outcome.confirmed[0].number}"
+                    self.order_ref(outcome.confirmed[0])
                     if count == 1
                     else ngettext("{n} order", "{n} orders", count).format(n=count)
                 )
@@ -479,9 +542,10 @@ class OrderDeskApp(App[None]):
         label = self.status_label(status)
         for order in orders:
             notes = self.changer.follow_up_notes(order, status, notify=notify)
-            self.journal.add_status(self.shop_label, order, status, label=label, notes=notes)
+            shop_name, own = self.journal_order(order)
+            self.journal.add_status(shop_name, own, status, label=label, notes=notes)
         what = (
-            f"#{orders[0].number}"
+            self.order_ref(orders[0])
             if len(orders) == 1
             else ngettext("{n} order", "{n} orders", len(orders)).format(n=len(orders))
         )
@@ -497,21 +561,89 @@ class OrderDeskApp(App[None]):
         self.connection_changed.publish(self.connection)
 
     def queued_changes(self) -> int:
+        if self.session is not None:
+            return sum(self.queued_by_shop().values())
         return self.journal.pending_count(self.shop_label)
+
+    def queued_by_shop(self) -> dict[str, int]:
+        """Several shops: each one's changes waiting in the journal."""
+        names = self.session.names if self.session is not None else [self.shop_label]
+        return {name: self.journal.pending_count(name) for name in names}
+
+    # ---- one shop or several -----------------------------------------------------------
+
+    def order_ref(self, order: Order) -> str:
+        """How messages name an order: `#1234`, or `MAIN-1234` with several shops open."""
+        if self.session is not None:
+            return self.session.code(order)
+        return f"#{order.number}"
+
+    def shop_name_of(self, order_id: int) -> str:
+        """The name of the shop an order belongs to (the profile's, with several)."""
+        if self.session is not None:
+            return self.session.shop_of(order_id)
+        return self.shop_label
+
+    def connection_of(self, order_id: int) -> ConnectionState:
+        """The connection of the shop this order belongs to: with several shops open, one
+        shop going offline leaves the others' orders live."""
+        if self.session is not None:
+            return self.session.state_of(order_id)
+        return self.connection
+
+    def journal_key(self, order_id: int) -> tuple[str, int]:
+        """(journal shop name, the shop's own order id) for queuing a change offline."""
+        if self.session is not None:
+            return self.session.local_id(order_id)
+        return self.shop_label, order_id
+
+    def journal_order(self, order: Order) -> tuple[str, Order]:
+        if self.session is not None:
+            return self.session.local(order)
+        return self.shop_label, order
+
+    def replay_shop_journal(self, name: str) -> None:
+        """Several shops: send one shop's queued changes (others replay on their own)."""
+        assert self.session is not None
+        session = self.session
+        self.run_worker(
+            self._replay(name, session.shops.client(name), lambda o: session.encode(name, o)),
+            group=f"journal-replay-{name}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"replay {name}",
+        )
 
     @work(exclusive=True, group="journal-replay", exit_on_error=False, description="replay")
     async def replay_journal(self) -> None:
+        if self.session is not None:
+            for name in self.session.names:
+                if self.session.state(name) == "live":
+                    self.replay_shop_journal(name)
+            return
+        await self._replay(self.shop_label, self.shop, lambda order: order)
+
+    async def _replay(
+        self, shop_name: str, client: ShopClient, encode: Callable[[Order], object]
+    ) -> None:
         from screens.confirm import ConfirmScreen
+        from tui.multishop import order_code
+
+        ref = (
+            (lambda number: order_code(shop_name, number))
+            if self.session is not None
+            else (lambda number: f"#{number}")
+        )
 
         async def decide(entry: JournalEntry, current: Order) -> bool:
             return bool(
                 await self.push_screen_wait(
                     ConfirmScreen(
                         _(
-                            "While offline you set #{number} to {value}; meanwhile it became "
+                            "While offline you set {ref} to {value}; meanwhile it became "
                             "{status_label} in the shop. Apply your change anyway?"
                         ).format(
-                            number=entry.number,
+                            ref=ref(entry.number),
                             value=entry.payload.get("label") or entry.payload.get("status"),
                             status_label=self.status_label(current.status),
                         ),
@@ -523,13 +655,11 @@ class OrderDeskApp(App[None]):
 
         def settled(result: ReplayResult) -> None:
             if result.order is not None:
-                self._apply_local([result.order])
+                self._apply_local([encode(result.order)])  # type: ignore[list-item]
             severity = "information" if result.outcome in ("applied", "skipped") else "warning"
             self.notify(result.message, title=_("Queued change"), severity=severity)
 
-        summary = await self.journal.replay(
-            self.shop_label, self.shop, on_result=settled, decide=decide
-        )
+        summary = await self.journal.replay(shop_name, client, on_result=settled, decide=decide)
         if summary.stopped is None and summary.results:
             count = len(summary.results)
             self.notify(
@@ -559,47 +689,63 @@ class OrderDeskApp(App[None]):
     # ---- other screens on one order ---------------------------------------------------
     # Screens are imported when opened: start-up only pays for the queue.
 
+    def work_on(self, order_id: int) -> None:
+        """Several shops: calls without an id (product search, customers) go to the shop
+        of the order (or customer) being worked on."""
+        if self.session is not None:
+            self.session.focus(order_id)
+
     def open_order(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_detail import OrderDetailScreen
 
         self.push_screen(OrderDetailScreen(order_id))
 
     def open_messages(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.messages import MessagesScreen
 
         self.push_screen(MessagesScreen(order_id))
 
     def open_refund(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.refund import RefundScreen
 
         self.push_screen(RefundScreen(order_id))
 
     def open_return(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.returns import ReturnScreen
 
         self.push_screen(ReturnScreen(order_id))
 
     def open_pack(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.pack import PackScreen
 
         self.push_screen(PackScreen(order_id))
 
     def open_edit(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_edit import OrderEditScreen
 
         self.push_screen(OrderEditScreen(order_id))
 
     def open_delete(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.delete_order import DeleteOrderScreen
 
         self.push_screen(DeleteOrderScreen(order_id))
 
     def open_payment_link(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.payment_link import PaymentLinkScreen
 
         self.push_screen(PaymentLinkScreen(order_id))
 
     def open_customers(self, customer_id: int | None = None, *, search: str = "") -> None:
+        if customer_id:
+            self.work_on(customer_id)
         from screens.customers import CustomersScreen
 
         self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
@@ -648,6 +794,17 @@ class OrderDeskApp(App[None]):
             severity="information" if result.ok else "error",
             timeout=8,
         )
+
+    def action_shop_filter(self) -> None:
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.action_pick_shop()
+
+    def filter_shops(self, shops: frozenset[str]) -> None:
+        """Several shops: show only these shops' orders in the queue (empty: every shop)."""
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.set_shop_filter(shops)
 
     def action_scan(self) -> None:
         from screens.scan import ScanScreen
@@ -703,6 +860,23 @@ class OrderDeskApp(App[None]):
         yield SystemCommand(
             _("Invoices for a date range"), _("One PDF of every invoice"), self.action_invoice_range
         )
+        if self.session is not None:
+            yield SystemCommand(
+                _("Filter by shop"),
+                _("Choose which shops' orders the queue shows (S)"),
+                self.action_shop_filter,
+            )
+            for name in self.session.names:
+                yield SystemCommand(
+                    _("Shop: only {shop}").format(shop=name),
+                    _("The queue shows only this shop's orders"),
+                    functools.partial(self.filter_shops, frozenset({name})),
+                )
+            yield SystemCommand(
+                _("Shop: every shop"),
+                _("The queue shows the orders of every shop"),
+                functools.partial(self.filter_shops, frozenset()),
+            )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
