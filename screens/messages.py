@@ -60,6 +60,7 @@ from textual.widgets.text_area import Selection
 
 from client.errors import ShopError
 from client.model import Note, Order
+from tui.i18n import _
 from tui.messages import (
     MAX_LENGTH,
     PLACEHOLDERS,
@@ -80,6 +81,9 @@ KIND_LABELS: dict[str, str] = {
     "private": "✎ private note",
     "from_customer": "✉ from customer",
 }
+
+#: How a shop kind is named where the console says what that shop cannot do.
+SHOP_NAMES: dict[str, str] = {"prestashop": "PrestaShop", "woocommerce": "WooCommerce"}
 
 #: The shop's answer when a key is reused for a different note (an earlier version landed).
 IDEMPOTENCY_MISMATCH = "orderdesk_idempotency_mismatch"
@@ -143,6 +147,12 @@ def build_thread(order: Order, notes: list[Note]) -> list[ThreadEntry]:
     epoch = datetime.min.replace(tzinfo=UTC)
     for note in sorted(notes, key=lambda n: (n.date_created or epoch, n.id)):
         text = plain_note(note.note)
+        if note.from_customer:
+            who = order.customer_name or "customer"
+            entries.append(
+                ThreadEntry(note.date_created, "from_customer", "customer", who, text, note.id)
+            )
+            continue
         if note.customer_note:
             if note.id in senders:
                 entries.append(
@@ -314,6 +324,9 @@ class MessagesScreen(Screen[None]):
         self.sending = False
         self.store: MessageStore | None = None
         self.draft = Draft()
+        #: Whether the shop e-mails a message to the customer (None until known).
+        self.emailed: bool | None = None
+        self.shop_kind = ""
 
     # ---- layout -------------------------------------------------------------------
 
@@ -368,6 +381,10 @@ class MessagesScreen(Screen[None]):
             order, notes = await asyncio.gather(
                 shop.get_order(self.order_id), shop.list_notes(self.order_id)
             )
+            if self.emailed is None:
+                capabilities = await shop.capabilities()
+                self.emailed = capabilities.customer_notes_emailed
+                self.shop_kind = SHOP_NAMES.get(capabilities.kind, "")
         except ShopError as error:
             self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
             if self.order is None:
@@ -399,7 +416,14 @@ class MessagesScreen(Screen[None]):
             mode.update("✎ PRIVATE NOTE — staff only, never sent to the customer")
             return
         email = self.order.billing.email if self.order else ""
-        if email:
+        if self.emailed is False:
+            mode.update(
+                _(
+                    "✉ TO THE CUSTOMER — not e-mailed: {shop} does not e-mail a message sent "
+                    "through its API; the customer sees it in their account"
+                ).format(shop=self.shop_kind or _("this shop"))
+            )
+        elif email:
             mode.update(f"✉ TO THE CUSTOMER — the shop emails it to {email}")
         elif self.order is not None:
             mode.update("✉ TO THE CUSTOMER — no email address: shown in their account only")
@@ -589,6 +613,15 @@ class MessagesScreen(Screen[None]):
             area.clear()
         if message.private:
             self.notify("Private note saved (not sent to the customer).", title="Saved")
+        elif self.emailed is False:
+            self.notify(
+                _(
+                    "Message saved in the customer's account. {shop} does not e-mail it: "
+                    "tell the customer another way if it is urgent."
+                ).format(shop=self.shop_kind or _("This shop")),
+                title=_("Sent"),
+                timeout=8,
+            )
         else:
             self.notify("Message sent: the shop emails it to the customer.", title="Sent")
         if message.warning:

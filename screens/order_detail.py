@@ -24,6 +24,8 @@ from textual.widgets import Footer, Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
+from tui.i18n import _
+from tui.messages import tracking_from_meta
 from tui.render import (
     TIMELINE_MARKS,
     age,
@@ -93,6 +95,9 @@ def render_summary(
         text.append(f" · transaction {order.transaction_id}")
     text.append("\nShipping  ", style="bold")
     text.append(order.shipping_method or "—")
+    tracking = tracking_from_meta(order)
+    if tracking:
+        text.append(_(" · tracking {number}").format(number=tracking))
     weight = total_weight(order, details.products)
     if weight is not None:
         text.append(f" · weight {weight.normalize():f} kg")

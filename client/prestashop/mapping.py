@@ -138,7 +138,9 @@ def line_from_row(row: Mapping[str, Any], where: str) -> LineItem:
         id=integer(row, "id", where),
         name=text(row, "product_name"),
         product_id=integer(row, "product_id", where),
-        variation_id=integer(row, "product_attribute_id", where),
+        # A combination (`product_attribute_id`) is not a product the console can fetch:
+        # the line names it, and stock and GTINs are read on the product.
+        variation_id=0,
         quantity=quantity,
         sku=text(row, "product_reference"),
         price=unit,
@@ -159,7 +161,6 @@ def line_from_detail(detail: Mapping[str, Any], where: str) -> LineItem:
         id=base.id,
         name=base.name,
         product_id=base.product_id,
-        variation_id=base.variation_id,
         quantity=base.quantity,
         sku=base.sku,
         price=base.price,
