@@ -418,10 +418,9 @@ class MessagesScreen(Screen[None]):
         email = self.order.billing.email if self.order else ""
         if self.emailed is False:
             mode.update(
-                _(
-                    "✉ TO THE CUSTOMER — not e-mailed: {shop} does not e-mail a message sent "
-                    "through its API; the customer sees it in their account"
-                ).format(shop=self.shop_kind or _("this shop"))
+                _("✉ TO THE CUSTOMER — {shop} does not e-mail it; shown in their account").format(
+                    shop=self.shop_kind or _("the shop")
+                )
             )
         elif email:
             mode.update(f"✉ TO THE CUSTOMER — the shop emails it to {email}")

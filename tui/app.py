@@ -265,10 +265,13 @@ class OrderDeskApp(App[None]):
         return status_label(status, custom)
 
     async def _status_emails(self) -> bool:
-        """Whether the shop e-mails the customer itself when a status change asks it to."""
+        """Whether the shop e-mails the customer itself when a status change asks it to
+        (asked only of a shop that answers, and not for long: it only words a hint)."""
+        if self.connection != "live":
+            return False
         try:
-            return (await self.shop.capabilities()).status_emails
-        except (ShopError, AttributeError):
+            return (await asyncio.wait_for(self.shop.capabilities(), 3.0)).status_emails
+        except (ShopError, AttributeError, TimeoutError):
             return False
 
     @work(group="status-pick", exit_on_error=False)

@@ -131,6 +131,7 @@ def address(raw: Mapping[str, Any] | None, lookups: Lookups, email: str = "") ->
 def line_from_row(row: Mapping[str, Any], where: str) -> LineItem:
     """An `order_rows` entry (lists and single GETs): unit prices and a quantity."""
     quantity = integer(row, "product_quantity", where)
+    # Unit prices keep the shop's precision (20.2672); every total is in cents.
     unit = money(row, "unit_price_tax_excl", where) or money(row, "product_price", where)
     unit_incl = money(row, "unit_price_tax_incl", where) or unit
     total = cents(unit * quantity)
@@ -164,9 +165,9 @@ def line_from_detail(detail: Mapping[str, Any], where: str) -> LineItem:
         quantity=base.quantity,
         sku=base.sku,
         price=base.price,
-        subtotal=total,
-        total=total,
-        total_tax=total_incl - total,
+        subtotal=cents(total),
+        total=cents(total),
+        total_tax=cents(total_incl - total),
     )
 
 
@@ -178,9 +179,9 @@ def refund_from_slip(slip: Mapping[str, Any], clock: ShopClock) -> Refund:
         RefundLine(
             id=integer(d, "id", f"{where}.details"),
             quantity=integer(d, "product_quantity", f"{where}.details"),
-            total=money(d, "amount_tax_excl", f"{where}.details"),
-            total_tax=money(d, "amount_tax_incl", f"{where}.details")
-            - money(d, "amount_tax_excl", f"{where}.details"),
+            total=cents(money(d, "amount_tax_excl", f"{where}.details")),
+            total_tax=cents(money(d, "amount_tax_incl", f"{where}.details")
+                            - money(d, "amount_tax_excl", f"{where}.details")),
             refunded_item_id=integer(d, "id_order_detail", f"{where}.details"),
         )
         for d in details
@@ -191,7 +192,7 @@ def refund_from_slip(slip: Mapping[str, Any], clock: ShopClock) -> Refund:
     amount = products + shipping if products or shipping else money(slip, "amount", where)
     return Refund(
         id=integer(slip, "id", where),
-        amount=amount,
+        amount=cents(amount),
         reason="",
         date_created=clock.read(slip.get("date_add")),
         line_items=lines,
@@ -239,7 +240,8 @@ def order(
     carrier = lookups.carriers.get(carrier_id, "")
     shipping_lines = (
         (ShippingLine(id=carrier_id, method_title=carrier, method_id=str(carrier_id),
-                      total=shipping_excl, total_tax=shipping_incl - shipping_excl),)
+                      total=cents(shipping_excl),
+                      total_tax=cents(shipping_incl - shipping_excl)),)
         if carrier_id or shipping_excl
         else ()
     )
@@ -274,13 +276,13 @@ def order(
         payment_method_title=text(raw, "payment"),
         transaction_id=", ".join(transactions),
         prices_include_tax=False,
-        discount_total=discount_excl,
-        discount_tax=discount_incl - discount_excl,
-        shipping_total=shipping_excl,
-        shipping_tax=shipping_incl - shipping_excl,
-        cart_tax=products_incl - products_excl,
-        total=total,
-        total_tax=total - total_excl,
+        discount_total=cents(discount_excl),
+        discount_tax=cents(discount_incl - discount_excl),
+        shipping_total=cents(shipping_excl),
+        shipping_tax=cents(shipping_incl - shipping_excl),
+        cart_tax=cents(products_incl - products_excl),
+        total=cents(total),
+        total_tax=cents(total - total_excl),
         line_items=lines,
         shipping_lines=shipping_lines,
         refunds=tuple(RefundSummary(id=s.id, total=-s.amount) for s in slips),
