@@ -181,7 +181,14 @@ class ExportScreen(ModalScreen[None]):
                 self.app.call_from_thread(self._progress, start + len(chunk))
 
         try:
-            rows = export_orders_csv(orders(), path, per_line=per_line, bom=bom)
+            session = self.app.session  # type: ignore[attr-defined]
+            rows = export_orders_csv(
+                orders(),
+                path,
+                per_line=per_line,
+                bom=bom,
+                shop_of=session.shop_of_order if session is not None else None,
+            )
         except ExportCancelled:
             return
         except ShopError as error:

@@ -537,7 +537,7 @@ class MessagesScreen(Screen[None]):
             self._show_problems(problems)
             self.notify(" ".join(problems), title="Not sent", severity="error")
             return
-        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+        if self.app.connection_of(self.order_id) in ("offline", "reconnecting"):  # type: ignore[attr-defined]
             self._queue_offline(text, self.draft.private)
             return
         self.sending = True
@@ -553,17 +553,18 @@ class MessagesScreen(Screen[None]):
         body = sign_private(text, config.staff) if private else text
         order = app.queue.get(self.order_id)  # type: ignore[attr-defined]
         number = order.number if order is not None else str(self.order_id)
+        shop_name, own_id = app.journal_key(self.order_id)  # type: ignore[attr-defined]
         app.journal.add_note(  # type: ignore[attr-defined]
-            app.shop_label,
-            self.order_id,
+            shop_name,
+            own_id,
             body,
             customer_note=not private,
             number=number,  # type: ignore[attr-defined]
         )
         if not private and config.attribute_changes:
             app.journal.add_note(  # type: ignore[attr-defined]
-                app.shop_label,  # type: ignore[attr-defined]
-                self.order_id,
+                shop_name,
+                own_id,
                 f"Message to the customer queued offline by {config.staff} on "
                 f"{config.workstation} (orderdesk).",
                 number=number,

@@ -249,10 +249,20 @@ class OrderDetailScreen(Screen[None]):
     def on_order_detail_screen_loaded(self, message: Loaded) -> None:
         self.details = details = message.details
         order = details.order
-        self.query_one("#detail-title", Static).update(
+        title = (
             f"Order #{order.number} · {order.customer_name} · "
             f"{format_money(order.total, order.currency)}"
         )
+        if self.app.session is not None:  # type: ignore[attr-defined]
+            # Several shops open: numbers repeat across shops, so the title says whose.
+            from tui.i18n import _
+
+            title = _("{shop} · {title} · {code}").format(
+                shop=self.app.shop_name_of(order.id),  # type: ignore[attr-defined]
+                title=title,
+                code=self.app.order_ref(order),  # type: ignore[attr-defined]
+            )
+        self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail-summary", Static).update(
             render_summary(
                 details,

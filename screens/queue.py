@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
+from tui.i18n import _
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
@@ -63,6 +64,7 @@ class QueueScreen(Screen[None]):
         ),
         Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
         Binding("f", "pick_filter", "Filter", id="queue.filter"),
+        Binding("S", "pick_shop", _("Shops"), show=False, id="queue.shop_filter"),
         Binding("m", "messages", "Messages", id="queue.messages"),
         Binding("r", "refund", "Refund", show=False, id="queue.refund"),
         Binding("R", "receive_return", "Return", show=False, id="queue.return"),
@@ -81,9 +83,19 @@ class QueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-header", classes="screen-title")
         yield Input(placeholder="search number, customer, email or SKU…", id="search")
-        yield OrderTable(id="orders")
+        table = OrderTable(id="orders", **self._shop_columns())
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is not None:
+            table.code_of = session.code
+            table.shop_of = session.shop_of_order
+        yield table
         yield Static("", id="status-bar")
         yield KeyBar()
+
+    def _shop_columns(self) -> dict[str, object]:
+        """Several shops: codes in the order column and a Shop column."""
+        session = self.app.session  # type: ignore[attr-defined]
+        return {} if session is None else {"columns": session.columns()}
 
     @property
     def table(self) -> OrderTable:
@@ -135,7 +147,7 @@ class QueueScreen(Screen[None]):
         if len(new) == 1:
             order = new[0]
             text = (
-                f"#{order.number} · {order.customer_name} · "
+                f"{self.app.order_ref(order)} · {order.customer_name} · "  # type: ignore[attr-defined]
                 f"{format_money(order.total, order.currency)}"
             )
             self.notify(text, title="New order")
@@ -148,6 +160,9 @@ class QueueScreen(Screen[None]):
 
     def _update_header(self) -> None:
         app = self.app
+        if app.session is not None:  # type: ignore[attr-defined]
+            self._update_shops_header()
+            return
         label, colour = CONNECTION_MARKS.get(app.connection, ("?", "white"))  # type: ignore[attr-defined]
         text = Text()
         text.append(app.shop_label, style="bold")  # type: ignore[attr-defined]
@@ -167,6 +182,24 @@ class QueueScreen(Screen[None]):
             text.append(f"  · {queued} queued change(s)", style="bold reverse yellow")
         self.query_one("#queue-header", Static).update(text)
 
+    def _update_shops_header(self) -> None:
+        """Several shops: each one's connection, and what waits in its journal."""
+        app = self.app
+        text = Text()
+        if app.demo:  # type: ignore[attr-defined]
+            text.append(" DEMO SHOP ", style="bold reverse yellow")
+            text.append("  ")
+        text.append_text(app.session.indicator(app.queued_by_shop()))  # type: ignore[attr-defined]
+        away = [
+            name
+            for name in app.session.names  # type: ignore[attr-defined]
+            if app.session.state(name) in ("offline", "reconnecting")  # type: ignore[attr-defined]
+        ]
+        if away:
+            text.append("  ")
+            text.append(_("changes to {shops} are queued").format(shops=", ".join(away)), "bold")
+        self.query_one("#queue-header", Static).update(text)
+
     def _update_status_bar(self) -> None:
         model = self.app.queue  # type: ignore[attr-defined]
         counts = model.counts_by_status()
@@ -176,6 +209,10 @@ class QueueScreen(Screen[None]):
         text.append(f"{shown:,} of {len(model):,} ", style="bold")
         if not self.app.loaded:  # type: ignore[attr-defined]
             text.append("loading… ", style="bold reverse")
+        if model.shop_filter:
+            # Before the status counts: at 80 columns the end of this line is cut.
+            shops = ", ".join(sorted(model.shop_filter))
+            text.append(" " + _("shop: {shops}").format(shops=shops) + " ", style="bold reverse")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
@@ -228,6 +265,8 @@ class QueueScreen(Screen[None]):
             self.table.focus()
         elif self.app.queue.status_filter:  # type: ignore[attr-defined]
             self.action_filter("")
+        elif self.app.queue.shop_filter:  # type: ignore[attr-defined]
+            self.set_shop_filter(frozenset())
         elif self.table.marked_ids:
             self.table.clear_marks()
             self._update_status_bar()
@@ -255,6 +294,37 @@ class QueueScreen(Screen[None]):
 
         self.app.push_screen(
             StatusFilterPicker(self.app.statuses(), self.app.queue.status_filter),  # type: ignore[attr-defined]
+            chosen,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_shop":
+            return self.app.session is not None  # type: ignore[attr-defined]
+        return True
+
+    def set_shop_filter(self, shops: frozenset[str]) -> None:
+        """Several shops: only these shops' orders (empty: every shop)."""
+        self.app.queue.set_shop_filter(shops)  # type: ignore[attr-defined]
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    def action_pick_shop(self) -> None:
+        from screens.shop_filter import ShopFilterPicker
+
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is None:
+            return
+
+        def chosen(shops: frozenset[str] | None) -> None:
+            if shops is not None:
+                self.set_shop_filter(shops)
+
+        self.app.push_screen(
+            ShopFilterPicker(
+                session.names,
+                self.app.queue.shop_filter,  # type: ignore[attr-defined]
+                counts=session.counts(self.app.queue),  # type: ignore[attr-defined]
+            ),
             chosen,
         )
 

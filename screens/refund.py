@@ -271,7 +271,8 @@ class OrderMoneyScreen(Screen[None]):
 
     def refused_offline(self) -> bool:
         """Money never waits in the offline journal: say so, and send nothing."""
-        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+        state = self.app.connection_of(self.order_id)  # type: ignore[attr-defined]
+        if state in ("offline", "reconnecting"):
             from tui.journal import RefundNotQueued
 
             self.notify(str(RefundNotQueued()), title="Offline", severity="error", timeout=8)

@@ -10,9 +10,9 @@ import asyncio
 import dataclasses
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -28,6 +28,7 @@ from client.model import Order
 from client.protocol import LIST_FIELDS, FeedEvent, ShopClient, ShopStatus
 from tui.config import Config
 from tui.conflicts import ConflictReport, check_before_write
+from tui.i18n import _
 from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
@@ -41,19 +42,26 @@ from tui.status_changes import (
 from tui.status_style import StatusStyles
 from tui.themes import THEMES
 
+if TYPE_CHECKING:
+    from tui.shop_session import ShopSession
+
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
 
 class FeedArrived(Message):
-    def __init__(self, event: FeedEvent) -> None:
+    def __init__(self, event: FeedEvent, shop: str | None = None) -> None:
         super().__init__()
         self.event = event
+        #: With several shops open: whose event it is (its ids are global already).
+        self.shop = shop
 
 
 class ConnectionChanged(Message):
-    def __init__(self, state: ConnectionState) -> None:
+    def __init__(self, state: ConnectionState, shop: str | None = None) -> None:
         super().__init__()
         self.state = state
+        #: With several shops open: whose connection changed.
+        self.shop = shop
 
 
 class StatusApplied(Message):
@@ -96,8 +104,21 @@ class OrderDeskApp(App[None]):
         self.shop = shop
         self.config = config or Config()
         self.demo = demo
+        #: Several shops open at once (`shop` is a `tui.multishop.RoutingClient`), else None.
+        self.session: ShopSession | None = None
+        if hasattr(shop, "shops") and hasattr(shop, "for_shop"):
+            from tui.shop_session import ShopSession
+
+            self.session = ShopSession(shop)  # type: ignore[arg-type]
+            self.session.shops.on_state = self._shop_state_changed
+            self.session.shops.on_error = self._shop_stopped
+            feed = feed or self.session.shops.feed(self.session.names[0])
         self.shop_label = shop_label or getattr(shop, "name", "shop")
-        self.queue = QueueModel()
+        self.queue = (
+            QueueModel(shop_of=self.session.shop_of, code_of=self.session.code)
+            if self.session is not None
+            else QueueModel()
+        )
         self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
         #: The shop's own statuses (names, colours), once `list_statuses` answered.
         self.shop_statuses: dict[str, ShopStatus] = {}
@@ -151,8 +172,28 @@ class OrderDeskApp(App[None]):
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
+        if self.session is not None:
+            async for name, event in self.session.events():
+                self.post_message(FeedArrived(event, shop=name))
+            return
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
+
+    def _shop_state_changed(self, name: str, state: ConnectionState) -> None:
+        """One shop's feed (several shops open) went live, reconnecting or offline."""
+        self.post_message(ConnectionChanged(state, shop=name))
+
+    def _shop_stopped(self, name: str, error: ShopError) -> None:
+        """One shop's feed ended for good (its key refused): the others go on."""
+        if self.session is not None:
+            self.session.stopped(name, error)
+        self.post_message(ConnectionChanged("offline", shop=name))
+        self.notify(
+            _("{shop}: {error}").format(shop=name, error=error),
+            title=_("Shop stopped"),
+            severity="error",
+            timeout=15,
+        )
 
     def _feed_state_changed(self, state: ConnectionState) -> None:
         """Called by the feed (on this loop) whenever it goes live, reconnecting or offline."""
@@ -160,15 +201,34 @@ class OrderDeskApp(App[None]):
 
     @on(ConnectionChanged)
     def _connection(self, message: ConnectionChanged) -> None:
+        if message.shop is not None and self.session is not None:
+            self._shop_connection(message.shop, message.state)
+            return
         if message.state != self.connection:
             self.connection = message.state
             self.connection_changed.publish(message.state)
             if message.state == "live" and self.queued_changes():
                 self.replay_journal()
 
+    def _shop_connection(self, name: str, state: ConnectionState) -> None:
+        """Several shops: each has its own state, replay and load; the console goes on."""
+        assert self.session is not None
+        changed = self.session.set_state(name, state)
+        self.connection = self.session.overall()
+        if changed:
+            self.connection_changed.publish(self.connection)
+        if state == "live" and self.journal.pending_count(name):
+            self.replay_shop_journal(name)
+        if not self.loaded and self.session.all_loaded:
+            self._flush_load(complete=True)
+
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
         event = message.event
+        if message.shop is not None and self.session is not None and event.kind == "loaded":
+            if event.complete:
+                self.session.mark_loaded(message.shop)
+            event = FeedEvent("loaded", orders=event.orders, complete=self.session.all_loaded)
         if event.kind == "loaded":
             self._loading_pages(event)
             return
@@ -285,7 +345,9 @@ class OrderDeskApp(App[None]):
             return
         bulk = len(orders) > 1
         title = (
-            f"Status for {len(orders)} marked orders" if bulk else f"Status for #{orders[0].number}"
+            f"Status for {len(orders)} marked orders"
+            if bulk
+            else f"Status for {self.order_ref(orders[0])}"
         )
         choice = await self.push_screen_wait(
             StatusPicker(
@@ -304,15 +366,17 @@ class OrderDeskApp(App[None]):
             return
         label = self.status_label(choice.status)
         if bulk or choice.status == "cancelled":
-            what = f"{len(targets)} orders" if bulk else f"order #{targets[0].number}"
+            what = f"{len(targets)} orders" if bulk else f"order {self.order_ref(targets[0])}"
             notify_text = " The customer is notified." if choice.notify else ""
             ok = await self.push_screen_wait(
                 ConfirmScreen(f"Set {what} to {label}?{notify_text}", title="Change status")
             )
             if not ok:
                 return
-        if self.connection == "live":
-            targets = await self._settle_conflicts(targets, label)
+        live = [o for o in targets if self.connection_of(o.id) == "live"]
+        if live:
+            away = [o for o in targets if self.connection_of(o.id) != "live"]
+            targets = await self._settle_conflicts(live, label) + away
             if not targets:
                 return
         self.apply_status(targets, choice.status, notify=choice.notify)
@@ -344,7 +408,9 @@ class OrderDeskApp(App[None]):
         changed: list[tuple[Order, ConflictReport]] = []
         for order, result in results:
             if isinstance(result, ShopError):
-                self.notify(f"#{order.number}: {result}", title="Not changed", severity="error")
+                self.notify(
+                    f"{self.order_ref(order)}: {result}", title="Not changed", severity="error"
+                )
             elif result is None:
                 keep.append(order)
             else:
@@ -352,7 +418,7 @@ class OrderDeskApp(App[None]):
         if changed:
             lines = []
             for order, report in changed[:6]:
-                lines.append(f"#{order.number} changed in the shop {report.when}:")
+                lines.append(f"{self.order_ref(order)} changed in the shop {report.when}:")
                 lines.extend(f"   {line}" for line in report.lines()[:4])
             if len(changed) > 6:
                 lines.append(f"… and {len(changed) - 6} more orders")
@@ -383,13 +449,15 @@ class OrderDeskApp(App[None]):
         previous: dict[int, Order],
         undoing: bool,
     ) -> None:
-        if self.connection in ("offline", "reconnecting"):
-            outcome = ChangeOutcome(new_status=status)
-            outcome.failed = [
-                (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in orders
-            ]
+        away = [o for o in orders if self.connection_of(o.id) in ("offline", "reconnecting")]
+        reachable = [o for o in orders if o not in away]
+        if reachable:
+            outcome = await self.changer.apply(reachable, status, notify=notify)
         else:
-            outcome = await self.changer.apply(orders, status, notify=notify)
+            outcome = ChangeOutcome(new_status=status)
+        outcome.failed.extend(
+            (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in away
+        )
         self.post_message(StatusApplied(outcome, previous, undoing, notify=notify))
 
     @on(StatusApplied)
@@ -409,7 +477,7 @@ class OrderDeskApp(App[None]):
             kept = self.status_label(previous[first_order.id].status)
             more = f" (and {len(outcome.failed) - 1} more)" if len(outcome.failed) > 1 else ""
             self.notify(
-                f"#{first_order.number} stays {kept}: {first_error}{more}",
+                f"{self.order_ref(first_order)} stays {kept}: {first_error}{more}",
                 title="Status not changed",
                 severity="error",
                 timeout=8,
@@ -425,7 +493,7 @@ class OrderDeskApp(App[None]):
                     made_at=time.monotonic(),
                 )
                 what = (
-                    f"#{outcome.confirmed[0].number}"
+                    self.order_ref(outcome.confirmed[0])
                     if len(outcome.confirmed) == 1
                     else f"{len(outcome.confirmed)} orders"
                 )
@@ -455,8 +523,9 @@ class OrderDeskApp(App[None]):
         label = self.status_label(status)
         for order in orders:
             notes = self.changer.follow_up_notes(order, status, notify=notify)
-            self.journal.add_status(self.shop_label, order, status, label=label, notes=notes)
-        what = f"#{orders[0].number}" if len(orders) == 1 else f"{len(orders)} orders"
+            shop_name, own = self.journal_order(order)
+            self.journal.add_status(shop_name, own, status, label=label, notes=notes)
+        what = self.order_ref(orders[0]) if len(orders) == 1 else f"{len(orders)} orders"
         self.notify(
             f"{what} → {label} queued: the shop is unreachable. It is sent when the shop "
             "is back (and checked against the shop first).",
@@ -467,17 +536,85 @@ class OrderDeskApp(App[None]):
         self.connection_changed.publish(self.connection)
 
     def queued_changes(self) -> int:
+        if self.session is not None:
+            return sum(self.queued_by_shop().values())
         return self.journal.pending_count(self.shop_label)
+
+    def queued_by_shop(self) -> dict[str, int]:
+        """Several shops: each one's changes waiting in the journal."""
+        names = self.session.names if self.session is not None else [self.shop_label]
+        return {name: self.journal.pending_count(name) for name in names}
+
+    # ---- one shop or several -----------------------------------------------------------
+
+    def order_ref(self, order: Order) -> str:
+        """How messages name an order: `#1234`, or `MAIN-1234` with several shops open."""
+        if self.session is not None:
+            return self.session.code(order)
+        return f"#{order.number}"
+
+    def shop_name_of(self, order_id: int) -> str:
+        """The name of the shop an order belongs to (the profile's, with several)."""
+        if self.session is not None:
+            return self.session.shop_of(order_id)
+        return self.shop_label
+
+    def connection_of(self, order_id: int) -> ConnectionState:
+        """The connection of the shop this order belongs to: with several shops open, one
+        shop going offline leaves the others' orders live."""
+        if self.session is not None:
+            return self.session.state_of(order_id)
+        return self.connection
+
+    def journal_key(self, order_id: int) -> tuple[str, int]:
+        """(journal shop name, the shop's own order id) for queuing a change offline."""
+        if self.session is not None:
+            return self.session.local_id(order_id)
+        return self.shop_label, order_id
+
+    def journal_order(self, order: Order) -> tuple[str, Order]:
+        if self.session is not None:
+            return self.session.local(order)
+        return self.shop_label, order
+
+    def replay_shop_journal(self, name: str) -> None:
+        """Several shops: send one shop's queued changes (others replay on their own)."""
+        assert self.session is not None
+        session = self.session
+        self.run_worker(
+            self._replay(name, session.shops.client(name), lambda o: session.encode(name, o)),
+            group=f"journal-replay-{name}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"replay {name}",
+        )
 
     @work(exclusive=True, group="journal-replay", exit_on_error=False, description="replay")
     async def replay_journal(self) -> None:
+        if self.session is not None:
+            for name in self.session.names:
+                if self.session.state(name) == "live":
+                    self.replay_shop_journal(name)
+            return
+        await self._replay(self.shop_label, self.shop, lambda order: order)
+
+    async def _replay(
+        self, shop_name: str, client: ShopClient, encode: Callable[[Order], object]
+    ) -> None:
         from screens.confirm import ConfirmScreen
+        from tui.multishop import order_code
+
+        ref = (
+            (lambda number: order_code(shop_name, number))
+            if self.session is not None
+            else (lambda number: f"#{number}")
+        )
 
         async def decide(entry: JournalEntry, current: Order) -> bool:
             return bool(
                 await self.push_screen_wait(
                     ConfirmScreen(
-                        f"While offline you set #{entry.number} to "
+                        f"While offline you set {ref(entry.number)} to "
                         f"{entry.payload.get('label') or entry.payload.get('status')}; "
                         f"meanwhile it became {self.status_label(current.status)} in the "
                         "shop. Apply your change anyway?",
@@ -489,13 +626,11 @@ class OrderDeskApp(App[None]):
 
         def settled(result: ReplayResult) -> None:
             if result.order is not None:
-                self._apply_local([result.order])
+                self._apply_local([encode(result.order)])  # type: ignore[list-item]
             severity = "information" if result.outcome in ("applied", "skipped") else "warning"
             self.notify(result.message, title="Queued change", severity=severity)
 
-        summary = await self.journal.replay(
-            self.shop_label, self.shop, on_result=settled, decide=decide
-        )
+        summary = await self.journal.replay(shop_name, client, on_result=settled, decide=decide)
         if summary.stopped is None and summary.results:
             self.notify(f"{len(summary.results)} queued change(s) settled with the shop.")
         self.connection_changed.publish(self.connection)
@@ -518,47 +653,63 @@ class OrderDeskApp(App[None]):
     # ---- other screens on one order ---------------------------------------------------
     # Screens are imported when opened: start-up only pays for the queue.
 
+    def work_on(self, order_id: int) -> None:
+        """Several shops: calls without an id (product search, customers) go to the shop
+        of the order (or customer) being worked on."""
+        if self.session is not None:
+            self.session.focus(order_id)
+
     def open_order(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_detail import OrderDetailScreen
 
         self.push_screen(OrderDetailScreen(order_id))
 
     def open_messages(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.messages import MessagesScreen
 
         self.push_screen(MessagesScreen(order_id))
 
     def open_refund(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.refund import RefundScreen
 
         self.push_screen(RefundScreen(order_id))
 
     def open_return(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.returns import ReturnScreen
 
         self.push_screen(ReturnScreen(order_id))
 
     def open_pack(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.pack import PackScreen
 
         self.push_screen(PackScreen(order_id))
 
     def open_edit(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_edit import OrderEditScreen
 
         self.push_screen(OrderEditScreen(order_id))
 
     def open_delete(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.delete_order import DeleteOrderScreen
 
         self.push_screen(DeleteOrderScreen(order_id))
 
     def open_payment_link(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.payment_link import PaymentLinkScreen
 
         self.push_screen(PaymentLinkScreen(order_id))
 
     def open_customers(self, customer_id: int | None = None, *, search: str = "") -> None:
+        if customer_id:
+            self.work_on(customer_id)
         from screens.customers import CustomersScreen
 
         self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
@@ -604,6 +755,17 @@ class OrderDeskApp(App[None]):
             timeout=8,
         )
 
+    def action_shop_filter(self) -> None:
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.action_pick_shop()
+
+    def filter_shops(self, shops: frozenset[str]) -> None:
+        """Several shops: show only these shops' orders in the queue (empty: every shop)."""
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.set_shop_filter(shops)
+
     def action_scan(self) -> None:
         from screens.scan import ScanScreen
 
@@ -641,6 +803,23 @@ class OrderDeskApp(App[None]):
         yield SystemCommand(
             "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
         )
+        if self.session is not None:
+            yield SystemCommand(
+                _("Filter by shop"),
+                _("Choose which shops' orders the queue shows (S)"),
+                self.action_shop_filter,
+            )
+            for name in self.session.names:
+                yield SystemCommand(
+                    _("Shop: only {shop}").format(shop=name),
+                    _("The queue shows only this shop's orders"),
+                    functools.partial(self.filter_shops, frozenset({name})),
+                )
+            yield SystemCommand(
+                _("Shop: every shop"),
+                _("The queue shows the orders of every shop"),
+                functools.partial(self.filter_shops, frozenset()),
+            )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:

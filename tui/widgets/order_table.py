@@ -228,6 +228,10 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._schema = columns
         self.columns = with_status_width(columns, self._styles.badge_width)
         self.empty_text = empty_text
+        #: With several shops open: the order column shows `code_of(order)` ("MAIN-1234")
+        #: and the "shop" column `shop_of(order)`.
+        self.code_of: Callable[[Order], str] | None = None
+        self.shop_of: Callable[[Order], str] | None = None
         #: Orders marked with space, by id (they survive filters and updates).
         self.marked_ids: set[int] = set()
         #: The order under the cursor (by id); None only when the view is empty.
@@ -565,8 +569,14 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
                 badge_style = row_style + Style(color=look.text_colour, bgcolor=look.colour)
                 segments.append(Segment(fit(look.badge(ascii=ascii_only), w), badge_style))
             else:
-                text, style = self._cell_text(key, order, now), row_style
-                if key in ("age", "items", "email", "created"):
+                if key == "number" and self.code_of is not None:
+                    text = self.code_of(order)
+                elif key == "shop":
+                    text = self.shop_of(order) if self.shop_of is not None else ""
+                else:
+                    text = self._cell_text(key, order, now)
+                style = row_style
+                if key in ("age", "items", "email", "created", "shop"):
                     style = dim
                 segments.append(Segment(fit(text, w, place.column.align), style))
         return Strip(segments).adjust_cell_length(width, row_style)
