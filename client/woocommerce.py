@@ -49,6 +49,7 @@ from client.errors import (
     Unavailable,
 )
 from client.model import (
+    CORE_STATUSES,
     Coupon,
     Customer,
     Note,
@@ -65,6 +66,7 @@ from client.protocol import (
     OrderQuery,
     RefundRequest,
     ShopCapabilities,
+    ShopStatus,
 )
 from client.retry import RETRYABLE_METHODS, RetryPolicy, parse_retry_after
 from client.urls import api_base_url, sanitize_url, site_url
@@ -547,8 +549,22 @@ class WooCommerceClient:
             raise
         return Order.from_wc(self._json(response), etag=response.headers.get("etag"))
 
-    async def set_status(self, order_id: int, status: str, *, if_match: str | None = None) -> Order:
+    async def set_status(
+        self, order_id: int, status: str, *, if_match: str | None = None, notify: bool = False
+    ) -> Order:
+        """Set the status. `notify` is not sent: wc/v3 has no such switch (WooCommerce emails
+        on some statuses by itself), so the console tells the customer with a customer
+        note instead (`ShopCapabilities.status_emails` is False)."""
         return await self.update_order(order_id, {"status": status}, if_match=if_match)
+
+    async def list_statuses(self) -> list[ShopStatus]:
+        """WooCommerce's core statuses; wc/v3 does not list the ones plugins add (those come
+        from the console's config), and their names and colours are the console's own."""
+        return [ShopStatus(slug) for slug in CORE_STATUSES]
+
+    async def order_admin_url(self, order_id: int) -> str:
+        """The order's page in wp-admin (WooCommerce redirects it under HPOS)."""
+        return f"{self.shop_url}/wp-admin/post.php?post={int(order_id)}&action=edit"
 
     async def delete_order(self, order_id: int, *, force: bool = False) -> Order:
         """Trash the order, or delete it for good with `force`. Not retried automatically."""
@@ -895,6 +911,21 @@ class WooCommerceClient:
             page += 1
 
     # ------------------------------------------------------------------ capabilities
+
+    async def site_language(self) -> str | None:
+        """The site's locale as WordPress names it ("fr_FR", "en_US"), or None if unknown.
+
+        From `GET system_status` (`environment.language`), which needs a key of a user who
+        may manage WooCommerce; a refusal or an odd answer is None, never an error, since
+        the caller only uses it to pick the language of customer-facing text.
+        """
+        try:
+            status = await self._get_json("system_status")
+        except ShopError:
+            return None
+        environment = status.get("environment") if isinstance(status, Mapping) else None
+        language = environment.get("language") if isinstance(environment, Mapping) else None
+        return language if isinstance(language, str) and language.strip() else None
 
     async def capabilities(self) -> ShopCapabilities:
         """What the shop honours beyond WooCommerce 10.0.2, asked once and then cached.

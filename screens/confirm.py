@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.i18n import _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Answers True only on an explicit yes (`y` or the Yes button); escape is no."""
@@ -21,8 +23,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self,
         question: str,
         *,
-        title: str = "Confirm",
-        yes_label: str = "Yes",
+        title: str | None = None,
+        yes_label: str | None = None,
         details: str = "",
     ) -> None:
         """`details` (a conflict report, say) scroll above the question, which stays in
@@ -30,8 +32,8 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__()
         self.question = question
         self.details = details
-        self.title_text = title
-        self.yes_label = yes_label
+        self.title_text = title if title is not None else _("Confirm")
+        self.yes_label = yes_label if yes_label is not None else _("Yes")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
@@ -45,8 +47,9 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.details:
                 yield Static(self.question, id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")
-                yield Button("No (n)", id="no")
+                yes = _("{label} (y)").format(label=self.yes_label)
+                yield Button(yes, id="yes", variant="warning")
+                yield Button(_("No (n)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -185,7 +185,7 @@ def _help_label() -> str:
     binding = next(
         b for b in OrderDeskApp.BINDINGS if isinstance(b, Binding) and b.id == "app.help"
     )
-    return binding.description
+    return _(binding.description)
 
 
 def _min_rows_problems(name: str, screen: Screen[Any]) -> list[str]:
@@ -314,14 +314,14 @@ def _keyboard_problems(screen: Screen[Any]) -> list[str]:
         if binding.key_display:
             displays.add(binding.key_display)
         in_help = any(
-            description == binding.description and any(d in shown.split(", ") for d in displays)
+            description == _(binding.description) and any(d in shown.split(", ") for d in displays)
             for shown, description in help_rows
         )
         if not in_help:
             problems.append(f"{what} is not in ? help")
         action_method = getattr(node, f"action_{binding.action}", None)
         in_palette = any(
-            binding.description in str(command.title)
+            _(binding.description) in str(command.title)
             or (action_method is not None and command.callback == action_method)
             for command in commands
         )

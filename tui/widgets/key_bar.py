@@ -111,7 +111,7 @@ class KeyBar(Static):
             items.append(
                 KeyItem(
                     display,
-                    binding.description,
+                    _(binding.description),
                     active.enabled,
                     binding.action in ESSENTIAL_ACTIONS,
                 )
