@@ -289,6 +289,8 @@ def _expected_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding]]:
                 continue  # Textual's own keys (copy, focus next…) have no id
             if binding.id == "app.help_anywhere":
                 continue  # F1 is also the app's help key, listed as "Help"
+            if screen.app._check_action_state(binding.action, node) is False:
+                continue  # not offered here (check_action): the shop filter with one shop
             if (id(node), binding.action) in seen:
                 continue
             seen.add((id(node), binding.action))
