@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -198,6 +199,10 @@ class OrderDeskApp(App[None]):
         if not batch and not complete:
             return
         result = self.queue.upsert(batch)
+        # Loaded orders live as long as the app: move them (and everything allocated so
+        # far) out of the collector's sight, so a full collection never walks 100,000
+        # orders (0.5-0.9 s pauses while typing otherwise). O(1); see RESULTS.md fix 5.
+        gc.freeze()
         self.orders_changed.publish({o.id for o in batch})
         screen = self._queue_screen()
         if screen is not None:
