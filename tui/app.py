@@ -6,7 +6,6 @@ status-change workers and the undo entry. Screens read the model and ask the App
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import functools
 import gc
@@ -26,9 +25,8 @@ from textual.worker import Worker, WorkerState
 from client.errors import ShopError, Unavailable
 from client.feed import LiveFeed
 from client.model import Order
-from client.protocol import LIST_FIELDS, FeedEvent, ShopClient
+from client.protocol import FeedEvent, ShopClient
 from tui.config import Config
-from tui.conflicts import ConflictReport, check_before_write
 from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
@@ -271,68 +269,27 @@ class OrderDeskApp(App[None]):
             )
             if not ok:
                 return
-        if self.connection == "live":
-            targets = await self._settle_conflicts(targets, label)
-            if not targets:
-                return
-        self.apply_status(targets, choice.status, notify=choice.notify)
-
-    async def _settle_conflicts(self, orders: list[Order], new_label: str) -> list[Order]:
-        """Compare what the console shows with the shop; ask before overwriting a change.
-
-        Returns the orders to write, as the shop has them now (so undo restores the
-        status they really had). An order deleted meanwhile is dropped with a message.
-        """
-        from screens.confirm import ConfirmScreen
-
-        limit = asyncio.Semaphore(4)
-
-        async def check(order: Order) -> tuple[Order, ConflictReport | ShopError | None]:
-            async with limit:
-                try:
-                    report = await check_before_write(
-                        self.shop, order, loaded=LIST_FIELDS, label=self.status_label
-                    )
-                except Unavailable:
-                    return order, None  # the write will meet the same fault and be journaled
-                except ShopError as error:
-                    return order, error
-                return order, report
-
-        results = await asyncio.gather(*(check(order) for order in orders))
-        keep: list[Order] = []
-        changed: list[tuple[Order, ConflictReport]] = []
-        for order, result in results:
-            if isinstance(result, ShopError):
-                self.notify(f"#{order.number}: {result}", title="Not changed", severity="error")
-            elif result is None:
-                keep.append(order)
-            else:
-                changed.append((order, result))
-        if changed:
-            lines = []
-            for order, report in changed[:6]:
-                lines.append(f"#{order.number} changed in the shop {report.when}:")
-                lines.extend(f"   {line}" for line in report.lines()[:4])
-            if len(changed) > 6:
-                lines.append(f"… and {len(changed) - 6} more orders")
-            lines.append(f"\nSet them to {new_label} anyway?")
-            apply_anyway = await self.push_screen_wait(
-                ConfirmScreen("\n".join(lines), title="Changed by someone else", yes_label="Apply")
-            )
-            if apply_anyway:
-                keep.extend(report.current for _, report in changed)
-            self._apply_local([report.current for _, report in changed])
-        return keep
+        # Shown at once; each order is checked against the shop as it is written.
+        self.apply_status(targets, choice.status, notify=choice.notify, check=True)
 
     def apply_status(
-        self, orders: list[Order], status: str, *, notify: bool, undoing: bool = False
+        self,
+        orders: list[Order],
+        status: str,
+        *,
+        notify: bool,
+        undoing: bool = False,
+        check: bool = False,
     ) -> Worker[None]:
-        """Show the new status at once, then confirm it with the shop (or roll back)."""
+        """Show the new status at once, then confirm it with the shop (or roll back).
+
+        With `check`, an order someone else changed since it was shown is not written:
+        the person is asked (`tui.status_flow.ask_about_conflicts`).
+        """
         previous = {o.id: self.queue.get(o.id) or o for o in orders}
         optimistic = [dataclasses.replace(previous[o.id], status=status) for o in orders]
         self._apply_local(optimistic)
-        return self._send_status(orders, status, notify, previous, undoing)
+        return self._send_status(orders, status, notify, previous, undoing, check)
 
     @work(group="writes", exit_on_error=False, description="status change")
     async def _send_status(
@@ -342,6 +299,7 @@ class OrderDeskApp(App[None]):
         notify: bool,
         previous: dict[int, Order],
         undoing: bool,
+        check: bool = False,
     ) -> None:
         if self.connection in ("offline", "reconnecting"):
             outcome = ChangeOutcome(new_status=status)
@@ -349,14 +307,28 @@ class OrderDeskApp(App[None]):
                 (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in orders
             ]
         else:
-            outcome = await self.changer.apply(orders, status, notify=notify)
-        self.post_message(StatusApplied(outcome, previous, undoing, notify=notify))
+            outcome = await self.changer.write(orders, status, check=check)
+        # Confirmed rows show now; the notes follow (they never undo a change).
+        self._status_applied(StatusApplied(outcome, previous, undoing, notify=notify))
+        if outcome.written:
+            await self.changer.write_notes(outcome, notify=notify)
+            for warning in outcome.warnings:
+                self.notify(warning, severity="warning")
 
-    @on(StatusApplied)
     def _status_applied(self, message: StatusApplied) -> None:
         outcome, previous = message.outcome, message.previous
         label = self.status_label(outcome.new_status)
         self._apply_local(outcome.confirmed)
+        if outcome.conflicts:
+            from tui.status_flow import ask_about_conflicts
+
+            # The rows show the shop's version while the person decides.
+            self._apply_local([report.current for report in outcome.conflicts])
+            self.run_worker(
+                ask_about_conflicts(self, outcome.conflicts, outcome.new_status, message.notify),
+                group="status-pick",
+                exit_on_error=False,
+            )
         unreachable = [(o, e) for o, e in outcome.failed if isinstance(e, Unavailable)]
         if unreachable:
             outcome.failed = [(o, e) for o, e in outcome.failed if not isinstance(e, Unavailable)]
@@ -390,8 +362,6 @@ class OrderDeskApp(App[None]):
                     else f"{len(outcome.confirmed)} orders"
                 )
                 self.notify(f"{what} → {label}. Press u to undo (10 s).", title="Status changed")
-        for warning in outcome.warnings:
-            self.notify(warning, severity="warning")
 
     def _apply_local(self, orders: Iterable[Order]) -> None:
         orders = list(orders)
