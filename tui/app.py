@@ -12,7 +12,7 @@ import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -39,6 +39,9 @@ from tui.status_changes import (
 )
 from tui.status_style import StatusStyles
 from tui.themes import THEMES
+
+if TYPE_CHECKING:
+    from tui.snapshot import QueueSnapshot
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
@@ -90,7 +93,9 @@ class OrderDeskApp(App[None]):
         shop_label: str = "",
         demo: bool = False,
         feed: LiveFeed | None = None,
+        snapshot: QueueSnapshot | None = None,
     ) -> None:
+        """`snapshot`: where this shop's queue is kept between runs (None: not kept)."""
         super().__init__()
         self.shop = shop
         self.config = config or Config()
@@ -108,6 +113,12 @@ class OrderDeskApp(App[None]):
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
         )
+        self.snapshot_keeper = None
+        if snapshot is not None:
+            from tui.snapshot import SnapshotKeeper
+
+            self.snapshot_keeper = SnapshotKeeper(snapshot, self.feed)
+            self.snapshot_keeper.start()  # read while Textual starts
         from tui.notifications import StatusNotifier
 
         self.changer = StatusChanger(
@@ -139,14 +150,29 @@ class OrderDeskApp(App[None]):
         self.title = f"orderdesk — {self.shop_label}"
         self.push_screen(QueueScreen())
         self.follow_feed()
+        if self.snapshot_keeper is not None:
+            from tui.snapshot import SAVE_EVERY
+
+            self.set_interval(SAVE_EVERY, self._save_snapshot)
 
     async def on_unmount(self) -> None:
+        if self.snapshot_keeper is not None:
+            self.snapshot_keeper.save_now()
         await self.shop.aclose()
+
+    def _save_snapshot(self) -> None:
+        if self.snapshot_keeper is not None:
+            self.run_worker(self.snapshot_keeper.save_later(), group="snapshot", exclusive=True)
 
     # ---- the live feed --------------------------------------------------------------
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
+        if self.snapshot_keeper is not None:
+            # The queue as the last run left it, at once; the feed catches up from there.
+            saved = await self.snapshot_keeper.restore()
+            if saved:
+                self.post_message(FeedArrived(FeedEvent("loaded", orders=saved, complete=False)))
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
 
@@ -168,6 +194,8 @@ class OrderDeskApp(App[None]):
         if event.kind == "loaded":
             self._loading_pages(event)
             return
+        if self.snapshot_keeper is not None:
+            self.snapshot_keeper.dirty = True
         if event.kind == "deleted":
             result = self.queue.remove(event.deleted_ids)
             changed_ids = set(event.deleted_ids)
