@@ -120,6 +120,8 @@ class LiveFeed:
         self._reconcile_due = False
         #: Resumed from saved orders and not yet caught up with the shop.
         self._catching_up = False
+        #: Grows whenever the orders the feed holds change (a load, a reported change).
+        self.revision = 0
 
     # ------------------------------------------------------------------ public
 
@@ -222,6 +224,7 @@ class LiveFeed:
         yield FeedEvent("loaded", orders=[], complete=True)
 
     def _loaded_with(self, orders: list[Order]) -> None:
+        self.revision += 1
         self._known = {o.id: o for o in orders if self._in_view(o)}
         self._advance(orders)
         self._loaded = True
@@ -294,6 +297,8 @@ class LiveFeed:
             if self._known.pop(order_id, None) is not None:
                 deleted.append(order_id)
         events = []
+        if created or changed or deleted:
+            self.revision += 1
         if created:
             events.append(FeedEvent("created", orders=created))
         if changed:

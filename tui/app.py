@@ -108,6 +108,7 @@ class OrderDeskApp(App[None]):
         self.connection: ConnectionState = "connecting"
         self.loaded = False
         self._pending_load: list[Order] = []
+        self._saved_rest: list[Order] = []
         self._pending_flush = False
         self.undo_entry: UndoEntry | None = None
         self.feed = feed or LiveFeed(
@@ -172,9 +173,24 @@ class OrderDeskApp(App[None]):
             # The queue as the last run left it, at once; the feed catches up from there.
             saved = await self.snapshot_keeper.restore()
             if saved:
-                self.post_message(FeedArrived(FeedEvent("loaded", orders=saved, complete=False)))
+                self._show_saved(saved)
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
+
+    def _show_saved(self, orders: list[Order]) -> None:
+        """The newest screenful first, painted before the rest goes into the model (which
+        happens, at the latest, before the feed's first event is applied)."""
+        orders.sort(key=lambda o: (o.date_created is not None, o.date_created, o.id), reverse=True)
+        self._pending_load.extend(orders[:200])
+        self._flush_load(complete=False)
+        self._saved_rest = orders[200:]
+        self.call_after_refresh(self._show_saved_rest)
+
+    def _show_saved_rest(self) -> None:
+        rest, self._saved_rest = self._saved_rest, []
+        if rest:
+            self._pending_load.extend(rest)
+            self._flush_load(complete=False)
 
     def _feed_state_changed(self, state: ConnectionState) -> None:
         """Called by the feed (on this loop) whenever it goes live, reconnecting or offline."""
@@ -190,12 +206,11 @@ class OrderDeskApp(App[None]):
 
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
+        self._show_saved_rest()  # the snapshot's older orders go in before any change
         event = message.event
         if event.kind == "loaded":
             self._loading_pages(event)
             return
-        if self.snapshot_keeper is not None:
-            self.snapshot_keeper.dirty = True
         if event.kind == "deleted":
             result = self.queue.remove(event.deleted_ids)
             changed_ids = set(event.deleted_ids)

@@ -340,7 +340,8 @@ class SnapshotKeeper:
     def __init__(self, store: QueueSnapshot, feed: LiveFeed) -> None:
         self.store = store
         self.feed = feed
-        self.dirty = False
+        #: The feed's revision the file on disk matches (None: the file is stale or absent).
+        self.saved_revision: int | None = None
         self._reading: concurrent.futures.Future[list[Order] | None] | None = None
 
     def start(self) -> None:
@@ -367,20 +368,25 @@ class SnapshotKeeper:
         orders = await asyncio.wrap_future(self._reading)
         if orders:
             self.feed.resume(orders)
+            self.saved_revision = self.feed.revision
         return orders or None
 
+    def _due(self) -> list[Order] | None:
+        """The orders to write, or None: not loaded yet, or the file already holds them."""
+        if self.saved_revision == self.feed.revision:
+            return None
+        return self.feed.known_orders()
+
     def save_now(self) -> None:
-        orders = self.feed.known_orders()
-        if orders is not None:
-            self.store.save(orders)
-            self.dirty = False
+        """At exit: write if anything changed since the file was read or written."""
+        revision = self.feed.revision
+        orders = self._due()
+        if orders is not None and self.store.save(orders):
+            self.saved_revision = revision
 
     async def save_later(self) -> None:
-        if not self.dirty:
-            return
-        orders = self.feed.known_orders()
-        if orders is None:
-            return
-        self.dirty = False
-        if not await asyncio.to_thread(self.store.save, orders):
-            self.dirty = True
+        """Periodically, on a thread (encoding 100,000 orders takes a while)."""
+        revision = self.feed.revision
+        orders = self._due()
+        if orders is not None and await asyncio.to_thread(self.store.save, orders):
+            self.saved_revision = revision
