@@ -41,7 +41,7 @@ SORTS = ("date", "number", "total", "status")
 
 #: A search that applied faster than this lets the next keystroke apply at once; a slower
 #: one (a huge queue, a wide search) makes the next ones wait for a pause in typing.
-FAST_SEARCH_SECONDS = 0.03
+FAST_SEARCH_SECONDS = 0.05
 SEARCH_DEBOUNCE_SECONDS = 0.08
 
 CONNECTION_MARKS = {

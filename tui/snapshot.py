@@ -208,12 +208,22 @@ def encode_orders(orders: Iterable[Order]) -> bytes:
 
 
 def decode_orders(data: bytes) -> list[Order]:
+    return decode_rows(marshal.loads(data))
+
+
+def decode_rows(rows: list[tuple]) -> list[Order]:
+    """`Order`s from the rows of a snapshot (a slice of them is fine)."""
     codec = _get_codec()
     decode = codec.decoders[Order]
     try:
-        return [decode(row) for row in marshal.loads(data)]
+        return [decode(row) for row in rows]
     finally:
         codec.forget()
+
+
+def _newest_first(order: Order) -> tuple[float, int]:
+    created = order.date_created
+    return (created.timestamp() if created is not None else 0.0, order.id)
 
 
 # ---------------------------------------------------------------------------- the file
@@ -248,6 +258,12 @@ class QueueSnapshot:
 
     def load(self) -> list[Order] | None:
         """The saved orders, or None (no file, another shop, another version, corrupt)."""
+        rows = self.read()
+        return None if rows is None else decode_rows(rows)
+
+    def read(self) -> list[tuple] | None:
+        """The saved rows, newest order first (`decode_rows` makes them orders), or None
+        (no file, another shop, another version, corrupt)."""
         started = time.perf_counter()
         try:
             data = self.path.read_bytes()
@@ -257,19 +273,21 @@ class QueueSnapshot:
             log.warning("queue snapshot %s unreadable, ignored: %s", self.path, error)
             return None
         try:
-            orders = self._parse(data)
+            rows = self._parse(data)
+            if rows is not None:
+                decode_rows(rows[:1])  # a row that does not fit the model: damaged
         except Exception as error:  # a damaged file must never stop the console
             log.warning("queue snapshot %s ignored: %s", self.path, error)
             return None
-        if orders is not None:
+        if rows is not None:
             log.info(
                 "queue snapshot: %d orders read in %.0f ms",
-                len(orders),
+                len(rows),
                 (time.perf_counter() - started) * 1000,
             )
-        return orders
+        return rows
 
-    def _parse(self, data: bytes) -> list[Order] | None:
+    def _parse(self, data: bytes) -> list[tuple] | None:
         if data[:4] != MAGIC:
             raise ValueError("not a queue snapshot")
         (length,) = _HEADER_LENGTH.unpack_from(data, 4)
@@ -283,15 +301,15 @@ class QueueSnapshot:
         if header.get("identity") != self.identity:
             log.warning("queue snapshot %s belongs to another shop; ignored", self.path)
             return None
-        orders = decode_orders(data[start + length :])
-        if len(orders) != header.get("count"):
+        rows = marshal.loads(data[start + length :])
+        if not isinstance(rows, list) or len(rows) != header.get("count"):
             raise ValueError("truncated")
-        return orders
+        return rows
 
     def save(self, orders: Iterable[Order]) -> bool:
         """Write `orders` (replacing the previous file at once); False if it failed."""
         started = time.perf_counter()
-        orders = list(orders)
+        orders = sorted(orders, key=_newest_first, reverse=True)  # first rows read first
         try:
             body = encode_orders(orders)
             header = marshal.dumps(
@@ -327,6 +345,21 @@ class QueueSnapshot:
 #: Seconds between background saves while orders keep changing (also saved at exit).
 SAVE_EVERY = 300.0
 
+#: Orders decoded and shown before the rest: more than a screenful.
+FIRST_ROWS = 200
+
+
+def _decode_quietly(rows: list[tuple]) -> list[Order]:
+    # Tens of thousands of new objects that live as long as the app: no collections while
+    # building them (the app freezes them once they are in the queue).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return decode_rows(rows)
+    finally:
+        if enabled:
+            gc.enable()
+
 
 class SnapshotKeeper:
     """The app's side: read the snapshot while the UI starts, hand it to the feed, save.
@@ -342,7 +375,7 @@ class SnapshotKeeper:
         self.feed = feed
         #: The feed's revision the file on disk matches (None: the file is stale or absent).
         self.saved_revision: int | None = None
-        self._reading: concurrent.futures.Future[list[Order] | None] | None = None
+        self._reading: concurrent.futures.Future[list[tuple] | None] | None = None
 
     def start(self) -> None:
         if self._reading is None:
@@ -350,26 +383,24 @@ class SnapshotKeeper:
             self._reading = executor.submit(self._read)
             executor.shutdown(wait=False)
 
-    def _read(self) -> list[Order] | None:
-        # Tens of thousands of new objects that live as long as the app: no collections
-        # while building them (the app freezes them once they are in the queue).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self.store.load()
-        finally:
-            if enabled:
-                gc.enable()
+    def _read(self) -> list[tuple] | None:
+        return self.store.read()
 
-    async def restore(self) -> list[Order] | None:
-        """The saved orders (the feed now resumes from them), or None: load as usual."""
+    async def restore(self, show: Callable[[list[Order]], None]) -> bool:
+        """Hand the saved orders to `show` (the newest screenful first, then the rest) and
+        resume the feed from them; False when there is no usable snapshot."""
         self.start()
         assert self._reading is not None
-        orders = await asyncio.wrap_future(self._reading)
-        if orders:
-            self.feed.resume(orders)
-            self.saved_revision = self.feed.revision
-        return orders or None
+        rows = await asyncio.wrap_future(self._reading)
+        if not rows:
+            return False
+        first = decode_rows(rows[:FIRST_ROWS])
+        show(first)
+        rest = await asyncio.to_thread(_decode_quietly, rows[FIRST_ROWS:])
+        show(rest)
+        self.feed.resume(first + rest)
+        self.saved_revision = self.feed.revision
+        return True
 
     def _due(self) -> list[Order] | None:
         """The orders to write, or None: not loaded yet, or the file already holds them."""
