@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.i18n import _
+
 if TYPE_CHECKING:
     from tui.app import OrderDeskApp
     from tui.conflicts import ConflictReport
@@ -17,15 +19,19 @@ if TYPE_CHECKING:
 SHOWN_IN_DIALOG = 6
 
 
-def conflict_question(reports: list[ConflictReport], new_label: str) -> str:
+def conflict_question(app: OrderDeskApp, reports: list[ConflictReport], new_label: str) -> str:
     """The dialog's text: each order, when it changed, and what changed (shown → now)."""
     lines: list[str] = []
     for report in reports[:SHOWN_IN_DIALOG]:
-        lines.append(f"#{report.number} changed in the shop {report.when}:")
+        lines.append(
+            _("{ref} changed in the shop {when}:").format(
+                ref=app.order_ref(report.current), when=report.when
+            )
+        )
         lines.extend(f"   {line}" for line in report.lines()[:4])
     if len(reports) > SHOWN_IN_DIALOG:
-        lines.append(f"… and {len(reports) - SHOWN_IN_DIALOG} more orders")
-    lines.append(f"\nSet them to {new_label} anyway?")
+        lines.append(_("… and {n} more orders").format(n=len(reports) - SHOWN_IN_DIALOG))
+    lines.append("\n" + _("Set them to {label} anyway?").format(label=new_label))
     return "\n".join(lines)
 
 
@@ -38,9 +44,9 @@ async def ask_about_conflicts(
 
     apply_anyway = await app.push_screen_wait(
         ConfirmScreen(
-            conflict_question(reports, app.status_label(status)),
-            title="Changed by someone else",
-            yes_label="Apply",
+            conflict_question(app, reports, app.status_label(status)),
+            title=_("Changed by someone else"),
+            yes_label=_("Apply"),
         )
     )
     if apply_anyway:
