@@ -30,6 +30,10 @@ class Target:
     auth: str = "auto"
     verify: bool | str = True
     demo: bool = False
+    #: "woocommerce" (also the reference shop) or "prestashop".
+    kind: str = "woocommerce"
+    timezone: str = ""
+    admin_url: str = ""
     #: Who the queue snapshot belongs to (`tui.snapshot`); default: the URL and key.
     identity: str = ""
 
@@ -69,6 +73,18 @@ def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
             secret = resolve_secret(profile)
         except ConfigError as error:
             raise LaunchError(str(error)) from None
+        if profile.kind == "prestashop":
+            # One credential: the Webservice key, inline or from a secret source.
+            return Target(
+                label=name,
+                url=profile.url,
+                key=profile.key or secret,
+                secret="",
+                verify=profile.verify,
+                kind="prestashop",
+                timezone=profile.timezone,
+                admin_url=profile.admin_url,
+            )
         return Target(
             label=name,
             url=profile.url,
@@ -177,6 +193,18 @@ def build_app(target: Target, config: Config):  # -> OrderDeskApp
     from tui.app import OrderDeskApp
     from tui.snapshot import QueueSnapshot, identity_for
 
+    if target.kind == "prestashop":
+        from client.prestashop import PrestaShopClient
+
+        shop = PrestaShopClient(
+            target.url,
+            target.key,
+            name=target.label,
+            timezone=target.timezone or None,
+            admin_url=target.admin_url,
+            verify=target.verify,
+        )
+        return OrderDeskApp(shop, config=config, shop_label=target.label)
     client = WooCommerceClient(
         target.url,
         target.key,

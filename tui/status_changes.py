@@ -64,6 +64,8 @@ class ChangeOutcome:
     #: (as shown before, as the shop confirmed it) for each confirmed order: the notes'
     #: old and new status.
     written: list[tuple[Order, Order]] = field(default_factory=list)
+    #: The shop itself e-mailed the customer (asked with the write): no customer note.
+    shop_emailed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,7 @@ class StatusChanger:
         self, orders: Sequence[Order], new_status: str, *, notify: bool, check: bool = False
     ) -> ChangeOutcome:
         """`write` then `write_notes`: the whole change in one call."""
-        outcome = await self.write(orders, new_status, check=check)
+        outcome = await self.write(orders, new_status, check=check, notify=notify)
         await self.write_notes(outcome, notify=notify)
         return outcome
 
@@ -115,15 +117,22 @@ class StatusChanger:
         new_status: str,
         *,
         check: bool = False,
+        notify: bool = False,
         loaded: Collection[str] | None = LIST_FIELDS,
     ) -> ChangeOutcome:
         """PUT the new status of each order (as the person saw it), a few at a time.
 
         With `check`, an order changed in the shop since it was shown is not written: it
         lands in `outcome.conflicts` with what changed. `loaded` names the fields the shown
-        orders were loaded with (only those are compared).
+        orders were loaded with (only those are compared). With `notify`, a shop that
+        e-mails on request is asked to (`outcome.shop_emailed`); for the others the
+        customer's message is a note written by `write_notes`.
         """
         outcome = ChangeOutcome(new_status=new_status)
+        # A shop that e-mails on request (PrestaShop's `sendemail=1`) is asked to; the
+        # others are told through a customer note after the change.
+        shop_emails = notify and await self._shop_emails()
+        outcome.shop_emailed = shop_emails
         if_match = check and any(o.etag for o in orders) and await self._honours_if_match()
 
         async def one(order: Order) -> None:
@@ -131,8 +140,14 @@ class StatusChanger:
                 try:
                     if check:
                         updated = await self._checked_write(
-                            order, new_status, if_match=if_match, loaded=loaded
+                            order,
+                            new_status,
+                            if_match=if_match,
+                            loaded=loaded,
+                            shop_emails=shop_emails,
                         )
+                    elif shop_emails:
+                        updated = await self.shop.set_status(order.id, new_status, notify=True)
                     else:
                         updated = await self.shop.set_status(order.id, new_status)
                 except ShopError as error:
@@ -154,16 +169,19 @@ class StatusChanger:
         *,
         if_match: bool,
         loaded: Collection[str] | None,
+        shop_emails: bool = False,
     ) -> Order | ConflictReport:
         """The shop's order after the write, or the report of a change made meanwhile."""
         from tui.conflicts import OrderChanged, report_for, update_checked
 
         base = shown
-        if not (if_match and shown.etag):
+        if not (if_match and shown.etag) or shop_emails:
             current = await self.shop.get_order(shown.id)
             report = report_for(shown, current, loaded=loaded, label=self.label)
             if report is not None:
                 return report
+            if shop_emails:  # the shop e-mails on request: a plain write that asks it to
+                return await self.shop.set_status(shown.id, new_status, notify=True)
             base = current  # its ETag (reference shop) guards the write below
         try:
             return await update_checked(
@@ -194,9 +212,15 @@ class StatusChanger:
 
         async def one(before: Order, after: Order) -> None:
             async with self._limit:
-                await self._after(before, after, notify, outcome)
+                await self._after(before, after, notify and not outcome.shop_emailed, outcome)
 
         await asyncio.gather(*(one(before, after) for before, after in outcome.written))
+
+    async def _shop_emails(self) -> bool:
+        try:
+            return (await self.shop.capabilities()).status_emails
+        except (ShopError, AttributeError):
+            return False
 
     def follow_up_notes(
         self, before: Order, status: str, *, notify: bool
