@@ -19,6 +19,7 @@ report, so a failure names every screen at fault at once.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,6 @@ from tests.tui.layout import (
     describe,
     iter_focusable,
     layout_problems,
-    placed,
     text_in,
     visible_region,
 )
@@ -54,6 +54,9 @@ from tui.i18n import _
 from tui.render import format_money
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.order_columns import COLUMNS, layout
+
+#: How long a layout problem may last before it counts (Textual's second layout pass).
+SETTLE_SECONDS = 3.0
 
 FLOOR = (80, 24)
 WIDE = (200, 50)
@@ -342,18 +345,24 @@ def _queue_columns(screen: Screen[Any]) -> tuple[list[str], list[str]]:
 
 
 async def _resize(pilot: Pilot, size: tuple[int, int]) -> None:
-    """Resize, then wait for the layout to settle (a scrollbar that appears or goes away
-    after the first pass lays the screen out once more)."""
     await pilot.resize_terminal(*size)
     await wait_until(pilot, lambda: tuple(pilot.app.screen.size) == size, what="the resize")
-    screen = pilot.app.screen
-    previous = None
-    for _attempt in range(10):
-        await pilot.pause()
-        now = [(p.widget, p.region) for p in placed(screen)]
-        if now == previous:
-            return
-        previous = now
+    await pilot.pause()
+
+
+async def _settled_layout(pilot: Pilot, screen: Screen[Any]) -> list[str]:
+    """The screen's layout problems once it has settled.
+
+    Textual lays a screen out again after a scrollbar appears or goes away (a resize, new
+    content), a pass that can lag on a loaded machine: a problem counts only if it is
+    still there after a while, which a real one is.
+    """
+    problems = layout_problems(screen)
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while problems and time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        problems = layout_problems(screen)
+    return problems
 
 
 async def _run_tour(url: str, key: tuple[str, str]) -> Report:
@@ -374,7 +383,7 @@ async def _run_tour(url: str, key: tuple[str, str]) -> Report:
                 if size != current:
                     await _resize(pilot, size)
                 where = f"{name} @ {size[0]}x{size[1]}"
-                report.add("layout", where, layout_problems(screen))
+                report.add("layout", where, await _settled_layout(pilot, screen))
                 report.add("layout", where, _min_rows_problems(name, screen))
                 report.add("essentials", where, _dialog_controls_problems(screen))
                 report.add("essentials", where, _key_bar_problems(screen))
