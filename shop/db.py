@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 #: Order and refund ids share one sequence (as in WooCommerce's order table); the first
 #: seeded order is 1000.
@@ -155,8 +156,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 """
 
 #: Secondary indexes: created after a bulk seed (inserting into indexed tables is slower).
+#: `orders_created_status` carries the status so the default list (newest first, anything
+#: but trash) tests each skipped row in the index: a deep page of 100,000 orders no longer
+#: reads every skipped row from the table (92 ms → 12 ms for the last page). It replaces
+#: `orders_created` (its prefix), dropped from databases made before it.
 INDEXES = """
-CREATE INDEX IF NOT EXISTS orders_created ON orders (date_created_gmt, id);
+DROP INDEX IF EXISTS orders_created;
+CREATE INDEX IF NOT EXISTS orders_created_status ON orders (date_created_gmt, id, status);
 CREATE INDEX IF NOT EXISTS orders_modified ON orders (date_modified_gmt, id);
 CREATE INDEX IF NOT EXISTS orders_status_created ON orders (status, date_created_gmt, id);
 CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id, date_created_gmt);
@@ -172,6 +178,54 @@ CREATE INDEX IF NOT EXISTS users_email ON users (email);
 INDEX_NAMES = tuple(re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", INDEXES))
 
 
+class ShopConnection(sqlite3.Connection):
+    """A connection that remembers the counts it computed, until the database changes.
+
+    Why: a list answer states how many orders match (`X-WP-Total`); counting 100,000 rows
+    for every page of a full load cost a fifth of the shop's time, though the answer only
+    changes when the data does. See `cached_count`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (data_version, total_changes) the cached counts were computed at.
+        self.count_stamp: tuple[int, int] | None = None
+        self.counts: dict[tuple[str, tuple[Any, ...]], int] = {}
+
+    def forget_counts(self) -> None:
+        self.count_stamp = None
+        self.counts.clear()
+
+
+#: Distinct count queries kept per connection (a console asks a handful; this bounds a
+#: client that varies its filters endlessly).
+COUNT_CACHE_SIZE = 256
+
+
+def cached_count(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> int:
+    """`sql`'s single integer (a `SELECT COUNT(*) …`), from cache if nothing changed since.
+
+    "Nothing changed" is `PRAGMA data_version` (moves when another connection, in this
+    process or another, commits) and `total_changes` (moves with this connection's own
+    writes) both as when the count was made. Call it inside the read transaction *after*
+    a statement that read the database: SQLite only notices others' commits when a
+    transaction starts reading, so `data_version` taken before that could be stale while
+    the snapshot is new. Rolled-back writes are handled by `write_tx`/`savepoint`, which
+    forget the counts (a count made inside them may have seen rows that never committed).
+    """
+    if not isinstance(conn, ShopConnection):
+        return conn.execute(sql, args).fetchone()[0]
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    if stamp != conn.count_stamp or len(conn.counts) >= COUNT_CACHE_SIZE:
+        conn.forget_counts()
+        conn.count_stamp = stamp
+    key = (sql, tuple(args))
+    count = conn.counts.get(key)
+    if count is None:
+        count = conn.counts[key] = conn.execute(sql, args).fetchone()[0]
+    return count
+
+
 def open_connection(db_path: str | Path) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) that waits for locks.
 
@@ -179,13 +233,22 @@ def open_connection(db_path: str | Path) -> sqlite3.Connection:
     each connection is still used by one thread at a time.
     """
     conn = sqlite3.connect(
-        str(db_path), isolation_level=None, timeout=30.0, check_same_thread=False
+        str(db_path),
+        isolation_level=None,
+        timeout=30.0,
+        check_same_thread=False,
+        factory=ShopConnection,
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout = 30000")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = OFF")
     return conn
+
+
+def _forget_counts(conn: sqlite3.Connection) -> None:
+    if isinstance(conn, ShopConnection):
+        conn.forget_counts()
 
 
 @contextmanager
@@ -196,6 +259,7 @@ def write_tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
     except BaseException:
         conn.execute("ROLLBACK")
+        _forget_counts(conn)
         raise
     conn.execute("COMMIT")
 
@@ -219,6 +283,7 @@ def savepoint(conn: sqlite3.Connection, name: str = "item") -> Iterator[None]:
     except BaseException:
         conn.execute(f"ROLLBACK TO {name}")
         conn.execute(f"RELEASE {name}")
+        _forget_counts(conn)
         raise
     conn.execute(f"RELEASE {name}")
 

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from shop.context import Ctx
-from shop.db import savepoint
+from shop.db import cached_count, savepoint
 from shop.errors import ApiError, invalid_order_id
 from shop.fields import apply_fields, parse_fields
+from shop.order_projection import order_projection
 from shop.order_store import (
     OrderRecord,
     delete_order_rows,
@@ -19,7 +20,7 @@ from shop.order_store import (
 from shop.order_write import apply_order_body, check_order_body, new_record
 from shop.paging import paging_headers, read_page
 from shop.params import QueryReader, parse_bool, parse_int
-from shop.request import Call, Reply
+from shop.request import Call, RawJson, Reply
 from shop.stock import restore_order_stock
 
 ORDERBY = ("date", "id", "include", "title", "slug", "modified")
@@ -108,19 +109,25 @@ def list_orders(call: Call, ctx: Ctx) -> Reply:
     else:
         sort = f"date_created_gmt {direction}, id {direction}"
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = ctx.conn.execute(f"SELECT COUNT(*) FROM orders{clause}", args).fetchone()[0]
+    fields = fields_of(call)
+    projection = order_projection(fields) if fields else None
     rows = ctx.conn.execute(
-        f"SELECT doc FROM orders{clause} ORDER BY {sort} LIMIT ? OFFSET ?",
+        f"SELECT {projection or 'doc'} FROM orders{clause} ORDER BY {sort} LIMIT ? OFFSET ?",
         [*args, *sort_args, page.per_page, page.skip],
     ).fetchall()
-    fields = fields_of(call)
-    body = [_out(call, json.loads(row["doc"]), fields) for row in rows]
+    # After the page query: the read transaction's snapshot is taken (see cached_count).
+    total = cached_count(ctx.conn, f"SELECT COUNT(*) FROM orders{clause}", args)
+    body: list[Any] | RawJson
+    if projection:
+        body = RawJson(f"[{','.join(row[0] for row in rows)}]")
+    else:
+        body = [_out(call, json.loads(row[0]), fields) for row in rows]
     headers = paging_headers(
         call,
         "/orders",
         page,
         total,
-        len(body),
+        len(rows),
         arrays={"status": statuses or ["any"]},
         defaults=(("dp", "2"), ("context", "view")),
     )
