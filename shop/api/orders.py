@@ -18,6 +18,7 @@ from shop.order_store import (
     save_order,
 )
 from shop.order_write import apply_order_body, check_order_body, new_record
+from shop.page_seek import page_rows
 from shop.paging import paging_headers, read_page
 from shop.params import QueryReader, parse_bool, parse_int
 from shop.request import Call, RawJson, Reply
@@ -97,25 +98,37 @@ def list_orders(call: Call, ctx: Ctx) -> Reply:
         args.extend(exclude)
     direction = "ASC" if order == "asc" else "DESC"
     sort_args: list[Any] = []
+    keyset: tuple[str, ...] | None
     if orderby == "include" and include:
         cases = " ".join("WHEN ? THEN ?" for _ in include)
         sort = f"CASE id {cases} END"
+        keyset = None
         for i, order_id in enumerate(include):
             sort_args.extend((order_id, i))
     elif orderby == "modified":
-        sort = f"date_modified_gmt {direction}, id {direction}"
+        keyset = ("date_modified_gmt", "id")
     elif orderby in ("id", "title", "slug"):
-        sort = f"id {direction}"
+        keyset = ("id",)
     else:
-        sort = f"date_created_gmt {direction}, id {direction}"
+        keyset = ("date_created_gmt", "id")
+    if keyset:
+        sort = ", ".join(f"{column} {direction}" for column in keyset)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     fields = fields_of(call)
     projection = order_projection(fields) if fields else None
-    rows = ctx.conn.execute(
-        f"SELECT {projection or 'doc'} FROM orders{clause} ORDER BY {sort} LIMIT ? OFFSET ?",
-        [*args, *sort_args, page.per_page, page.skip],
-    ).fetchall()
-    # After the page query: the read transaction's snapshot is taken (see cached_count).
+    rows = page_rows(
+        ctx.conn,
+        select=projection or "doc",
+        table="orders",
+        where=clause,
+        args=args,
+        sort=sort,
+        sort_args=sort_args,
+        keyset=keyset,
+        descending=direction == "DESC",
+        limit=page.per_page,
+        skip=page.skip,
+    )
     total = cached_count(ctx.conn, f"SELECT COUNT(*) FROM orders{clause}", args)
     body: list[Any] | RawJson
     if projection:

@@ -4,7 +4,9 @@
   Python, over several pages, filters and field sets (and falls back to Python for the
   fields it can't project);
 - `X-WP-Total` from the count cache moves with every change, whichever connection made it;
-- the list queries use an index that carries the status (no table read per skipped row).
+- the list queries use an index that carries the status (no table read per skipped row);
+- pages served from remembered boundaries (keyset seeks) are the plain OFFSET pages, in
+  any order, and the boundaries are dropped when the data changes.
 """
 
 from __future__ import annotations
@@ -241,3 +243,117 @@ def test_list_queries_walk_an_index_with_the_status(db: Path, where: str, args: 
         conn.close()
     assert "TEMP B-TREE" not in plan
     assert "orders_created_status" in plan or "orders_status_created" in plan, plan
+
+
+# ------------------------------------------------------------------ deep pages (page_seek)
+
+SORTS = [
+    ({}, "date_created_gmt DESC, id DESC"),
+    ({"order": "asc"}, "date_created_gmt ASC, id ASC"),
+    ({"orderby": "id"}, "id DESC"),
+    ({"orderby": "modified", "order": "asc"}, "date_modified_gmt ASC, id ASC"),
+    ({"orderby": "modified"}, "date_modified_gmt DESC, id DESC"),
+    ({"status": "processing,completed"}, "date_created_gmt DESC, id DESC"),
+]
+
+
+def _ids_sorted(db: Path, sort: str, statuses: str | None = None) -> list[int]:
+    where = "status != 'trash'"
+    args: tuple = ()
+    if statuses:
+        names = statuses.split(",")
+        where = f"status IN ({','.join('?' * len(names))})"
+        args = tuple(names)
+    return [
+        r[0] for r in Sql(db).rows(f"SELECT id FROM orders WHERE {where} ORDER BY {sort}", *args)
+    ]
+
+
+async def _page_ids(client: httpx.AsyncClient, page: int, **params: Any) -> list[int]:
+    response = await client.get(
+        ORDERS, params={**params, "page": page, "per_page": 7, "_fields": "id"}
+    )
+    assert response.status_code == 200, response.text
+    return [o["id"] for o in response.json()]
+
+
+async def test_pages_in_any_order_match_the_plain_offset_pages(
+    client: httpx.AsyncClient, db: Path
+) -> None:
+    # Orders sharing a creation and modification second: the seek must use the id too.
+    raw = sqlite3.connect(db)
+    try:
+        with raw:
+            raw.execute(
+                "UPDATE orders SET date_created_gmt = '2026-01-01T00:00:00', "
+                "date_modified_gmt = '2026-01-02T00:00:00' WHERE id % 4 = 0"
+            )
+    finally:
+        raw.close()
+    pages = range(1, SEEDED // 7 + 2)
+    for params, sort in SORTS:
+        expected = _ids_sorted(db, sort, params.get("status"))
+        chunks = [expected[i : i + 7] for i in range(0, len(expected), 7)]
+        chunks += [[]] * (len(pages) - len(chunks))
+        forward = [await _page_ids(client, p, **params) for p in pages]
+        assert forward == chunks, params
+        backward = [await _page_ids(client, p, **params) for p in reversed(pages)]
+        assert backward[::-1] == chunks, params
+        shuffled = [5, 2, 7, 1, 3, 6, 4, 8, 2, 5]
+        assert [await _page_ids(client, p, **params) for p in shuffled] == [
+            chunks[p - 1] for p in shuffled
+        ]
+        # offset= pages land between remembered boundaries
+        for offset in (3, 10, 17, 40):
+            got = await client.get(
+                ORDERS, params={**params, "offset": offset, "per_page": 7, "_fields": "id"}
+            )
+            assert [o["id"] for o in got.json()] == expected[offset : offset + 7]
+
+
+async def test_remembered_page_boundaries_are_dropped_when_orders_change(
+    client: httpx.AsyncClient, db: Path
+) -> None:
+    before = [await _page_ids(client, p) for p in range(1, 9)]
+    made = await new_order(client)  # the newest order: every page shifts by one
+    after = [await _page_ids(client, p) for p in range(1, 9)]
+    assert after[0][0] == made["id"]
+    flat_before = [i for page in before for i in page]
+    flat_after = [i for page in after for i in page]
+    assert flat_after == [made["id"], *flat_before]
+    assert flat_after == _ids_sorted(db, "date_created_gmt DESC, id DESC")
+
+
+def test_deep_pages_seek_from_a_remembered_boundary(db: Path) -> None:
+    from shop.page_seek import page_rows
+
+    conn = open_connection(db)
+    sent: list[str] = []
+    conn.set_trace_callback(sent.append)
+
+    def page(skip: int) -> list[int]:
+        with read_tx(conn):
+            rows = page_rows(
+                conn,
+                select="id",
+                table="orders",
+                where=" WHERE status != 'trash'",
+                args=[],
+                sort="date_created_gmt DESC, id DESC",
+                keyset=("date_created_gmt", "id"),
+                descending=True,
+                limit=10,
+                skip=skip,
+            )
+        return [r[0] for r in rows]
+
+    try:
+        expected = _ids_sorted(db, "date_created_gmt DESC, id DESC")
+        assert page(0) == expected[0:10]
+        assert page(10) == expected[10:20]
+        assert page(25) == expected[25:35]
+        seeks = [s for s in sent if "(date_created_gmt, id) <" in s]
+        assert len(seeks) == 2  # pages 2 and 3 started from the boundaries noted before
+        assert "OFFSET 5" in seeks[-1]
+    finally:
+        conn.close()
