@@ -140,6 +140,11 @@ NESTED: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+#: Lists of up to this many elements are trimmed from indexed paths (see `_list_value`);
+#: seeded orders have 1–5 lines.
+UNROLLED_LINES = 6
+
+
 def _pairs(source: str, prefix: str, names: list[str]) -> str:
     # Names come from the allow-lists above (plain identifiers): safe to inline.
     return ", ".join(f"'{name}', {source} -> '{prefix}.{name}'" for name in names)
@@ -165,9 +170,29 @@ def order_projection(tree: FieldTree) -> str | None:
         if kind == "object":
             value = f"json_object({_pairs('doc', f'$.{name}', names)})"
         else:
-            value = (
-                f"(SELECT json_group_array(json_object({_pairs('value', '$', names)})) "
-                f"FROM json_each(doc, '$.{name}'))"
-            )
+            value = _list_value(name, names)
         parts.append(f"'{name}', {value}")
     return f"json_object({', '.join(parts)})"
+
+
+def _list_value(name: str, names: list[str]) -> str:
+    """Each element of list field `name` trimmed to `names`, in order.
+
+    Orders with up to `UNROLLED_LINES` elements are built from indexed paths
+    (`doc -> '$.line_items[0].sku'`), which reuse the statement's parse of `doc`; longer
+    lists go through `json_each`, which parses the document again and each line once more
+    (a light page took 2.8 ms of SQLite time that way, 1.6 ms unrolled).
+    """
+    each = (
+        f"(SELECT json_group_array(json_object({_pairs('value', '$', names)})) "
+        f"FROM json_each(doc, '$.{name}'))"
+    )
+    cases = " ".join(
+        f"WHEN {n} THEN json_array("
+        + ", ".join(f"json_object({_pairs('doc', f'$.{name}[{i}]', names)})" for i in range(n))
+        + ")"
+        for n in range(1, UNROLLED_LINES + 1)
+    )
+    return (
+        f"CASE json_array_length(doc, '$.{name}') WHEN 0 THEN json_array() {cases} ELSE {each} END"
+    )
