@@ -896,6 +896,21 @@ class WooCommerceClient:
 
     # ------------------------------------------------------------------ capabilities
 
+    async def site_language(self) -> str | None:
+        """The site's locale as WordPress names it ("fr_FR", "en_US"), or None if unknown.
+
+        From `GET system_status` (`environment.language`), which needs a key of a user who
+        may manage WooCommerce; a refusal or an odd answer is None, never an error, since
+        the caller only uses it to pick the language of customer-facing text.
+        """
+        try:
+            status = await self._get_json("system_status")
+        except ShopError:
+            return None
+        environment = status.get("environment") if isinstance(status, Mapping) else None
+        language = environment.get("language") if isinstance(environment, Mapping) else None
+        return language if isinstance(language, str) and language.strip() else None
+
     async def capabilities(self) -> ShopCapabilities:
         """What the shop honours beyond WooCommerce 10.0.2, asked once and then cached.
 

@@ -24,14 +24,17 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import ShopError
 from client.model import Address, Customer, Order
 from client.protocol import OrderQuery
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.render import format_money, local_time
 from tui.reports import counts_as_sale
+from tui.widgets.footer import Footer
 
 #: What the order history needs of each order.
 HISTORY_FIELDS: tuple[str, ...] = (
@@ -81,31 +84,36 @@ def one_line(address: Address) -> str:
 def render_card(summary: CustomerSummary) -> Group:
     customer = summary.customer
     head = Text()
-    head.append(customer.name or customer.email or f"Customer {customer.id}", style="bold")
+    head.append(
+        customer.name or customer.email or _("Customer {id}").format(id=customer.id), style="bold"
+    )
     head.append(f"  #{customer.id}", style="dim")
-    head.append(f" · {customer.role or 'no role'}")
+    head.append(f" · {customer.role or _('no role')}")
     if customer.date_created is not None:
-        head.append(f" · since {local_time(customer.date_created)[:10]}")
-    contact = Text(customer.email or "no email")
+        head.append(" · " + _("since {day}").format(day=local_time(customer.date_created)[:10]))
+    contact = Text(customer.email or _("no email"))
     phone = customer.billing.phone or customer.shipping.phone
     if phone:
         contact.append(f" · {phone}")
     if customer.username:
-        contact.append(f" · login {customer.username}", style="dim")
+        contact.append(" · " + _("login {name}").format(name=customer.username), style="dim")
     totals = Text()
-    totals.append("Orders ", style="bold")
+    totals.append(_("Orders") + " ", style="bold")
     totals.append(str(summary.order_count))
-    totals.append("  Spent ", style="bold")
+    totals.append("  " + _("Spent") + " ", style="bold")
     totals.append(format_money(summary.spent, summary.currency))
     totals.append(
-        f"  ({len(summary.sales)} counted: not pending/failed/cancelled; net of refunds)",
+        "  "
+        + _("({n} counted: not pending/failed/cancelled; net of refunds)").format(
+            n=len(summary.sales)
+        ),
         style="dim",
     )
-    billing = Text("Billing  ", style="bold")
+    billing = Text(_("Billing  "), style="bold")
     billing.append(one_line(customer.billing), style="not bold")
-    shipping = Text("Ships to ", style="bold")
+    shipping = Text(_("Ships to "), style="bold")
     same = customer.shipping.lines() == customer.billing.lines() or not customer.shipping.lines()
-    shipping.append("same as billing" if same else one_line(customer.shipping), style="not bold")
+    shipping.append(_("same as billing") if same else one_line(customer.shipping), style="not bold")
     return Group(head, contact, totals, billing, shipping)
 
 
@@ -154,21 +162,21 @@ class CustomersScreen(Screen[None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Customers", id="customers-title", classes="screen-title")
+        yield Static(_("Customers"), id="customers-title", classes="screen-title")
         with Horizontal(id="customer-search-row"):
-            yield Label("Search ", classes="search-label")
+            yield Label(_("Search "), classes="search-label")
             yield Input(
                 self.initial_search,
-                placeholder="name or email… (/)",
+                placeholder=_("name or email… (/)"),
                 id="customer-search",
                 compact=True,
             )
         with Horizontal(id="customers-main"):
             yield OptionList(id="customer-list")
             with Vertical(id="customer-detail"):
-                yield Static("Choose a customer (enter).", id="customer-card")
+                yield Static(_("Choose a customer (enter)."), id="customer-card")
                 table: DataTable[Text | str] = DataTable(id="customer-orders", cursor_type="row")
-                table.add_columns("Order", "Date", "Status", "Items", "Total")
+                table.add_columns(_("Order"), _("Date"), _("Status"), _("Items"), _("Total"))
                 yield table
         yield Footer()
 
@@ -190,7 +198,7 @@ class CustomersScreen(Screen[None]):
                 search=text.strip(), per_page=SEARCH_LIMIT
             )
         except ShopError as error:
-            self.notify(str(error), title="Customers", severity="error")
+            self.notify(error_text(error), title=_("Customers"), severity="error")
             return
         self.post_message(self.Found(found, text))
 
@@ -215,7 +223,9 @@ class CustomersScreen(Screen[None]):
             options.add_option(Option(label, id=str(customer.id)))
         if not message.customers:
             options.add_option(
-                Option(Text(f"No customer matches {message.search!r}.", style="dim"), disabled=True)
+                Option(Text(_(
+                    "No customer matches {search!r}."
+                ).format(search=message.search), style="dim"), disabled=True)
             )
         else:
             ids = [c.id for c in message.customers]
@@ -234,19 +244,21 @@ class CustomersScreen(Screen[None]):
 
     @work(exclusive=True, group="customers-detail", exit_on_error=False)
     async def show_customer(self, customer_id: int) -> None:
-        self.query_one("#customer-card", Static).update("Loading…")
+        self.query_one("#customer-card", Static).update(_("Loading…"))
         try:
             summary = await load_summary(self.app.shop, customer_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#customer-card", Static).update(f"Could not load: {error}")
-            self.notify(str(error), title="Customer", severity="error")
+            self.query_one("#customer-card", Static).update(_(
+                "Could not load: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_("Customer"), severity="error")
             return
         self.post_message(self.Summarised(summary))
 
     def on_customers_screen_summarised(self, message: Summarised) -> None:
         self.summary = summary = message.summary
         self.query_one("#customers-title", Static).update(
-            f"Customers · {summary.customer.name or summary.customer.email}"
+            _("Customers · {value}").format(value=summary.customer.name or summary.customer.email)
         )
         self.query_one("#customer-card", Static).update(render_card(summary))
         search = self.query_one("#customer-search", Input)
@@ -274,7 +286,7 @@ class CustomersScreen(Screen[None]):
                 key=str(order.id),
             )
         if not summary.orders:
-            self.notify("No orders for this customer yet.")
+            self.notify(_("No orders for this customer yet."))
 
     @on(DataTable.RowSelected, "#customer-orders")
     def _open_order(self, event: DataTable.RowSelected) -> None:

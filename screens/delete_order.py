@@ -27,33 +27,40 @@ from textual.widgets import Button, Input, Static
 from client.errors import NotFound, ShopError
 from client.model import STOCK_HOLDING_STATUSES, Order
 from client.protocol import FeedEvent
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.render import format_money, local_time
 
 
 def question(order: Order, status_label: str) -> str:
     """The first confirmation: which order, whose, how much, in which status."""
-    return (
-        f"Delete order #{order.number} — {order.customer_name} — "
-        f"{format_money(order.total, order.currency)} ({status_label})?"
+    return _("Delete order #{number} — {customer} — {total} ({status})?").format(
+        number=order.number,
+        customer=order.customer_name,
+        total=format_money(order.total, order.currency),
+        status=status_label,
     )
 
 
 def consequences(order: Order, holding: frozenset[str]) -> str:
     """What deleting does, in the words staff need before saying yes."""
-    parts = ["It goes to the shop's trash (it can be restored from the shop's admin)."]
+    parts = [_("It goes to the shop's trash (it can be restored from the shop's admin).")]
     if order.status in holding and order.line_items:
         items = ", ".join(f"{line.quantity} × {line.name}" for line in order.line_items)
-        parts.append(f"Stock goes back: {items}.")
-    parts.append("Nothing is refunded.")
+        parts.append(_("Stock goes back: {items}.").format(items=items))
+    parts.append(_("Nothing is refunded."))
     return " ".join(parts)
 
 
 def paid_warning(order: Order) -> str:
-    method = order.payment_method_title or order.payment_method or "an unrecorded method"
-    return (
-        f"This order was PAID on {local_time(order.date_paid)} "
-        f"({format_money(order.total, order.currency)} by {method}). Deleting it does not "
-        "refund the customer."
+    method = order.payment_method_title or order.payment_method or _("an unrecorded method")
+    return _(
+        "This order was PAID on {when} ({total} by {method}). Deleting it does not refund "
+        "the customer."
+    ).format(
+        when=local_time(order.date_paid),
+        total=format_money(order.total, order.currency),
+        method=method,
     )
 
 
@@ -85,16 +92,16 @@ class DeleteOrderScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="delete-dialog", classes="dialog"):
-            yield Static("Delete order", classes="dialog-title")
-            yield Static("Loading…", id="delete-question")
+            yield Static(_("Delete order"), classes="dialog-title")
+            yield Static(_("Loading…"), id="delete-question")
             yield Static("", id="delete-details", classes="dialog-hint")
             yield Static("", id="delete-paid")
             yield Static("", id="delete-prompt")
-            yield Input(placeholder="order number", id="delete-number")
+            yield Input(placeholder=_("order number"), id="delete-number")
             yield Static("", id="delete-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Delete (y)", id="delete-yes", variant="error", disabled=True)
-                yield Button("Cancel (n)", id="delete-no")
+                yield Button(_("Delete (y)"), id="delete-yes", variant="error", disabled=True)
+                yield Button(_("Cancel (n)"), id="delete-no")
 
     def on_mount(self) -> None:
         for hidden in ("#delete-paid", "#delete-prompt", "#delete-number", "#delete-error"):
@@ -107,7 +114,9 @@ class DeleteOrderScreen(ModalScreen[None]):
         try:
             order = await self.app.shop.get_order(self.order_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#delete-question", Static).update(f"Could not load: {error}")
+            self.query_one("#delete-question", Static).update(_(
+                "Could not load: {error}"
+            ).format(error=error_text(error)))
             return
         self.post_message(self.Loaded(order))
 
@@ -149,7 +158,9 @@ class DeleteOrderScreen(ModalScreen[None]):
         self.step = "paid"
         prompt = self.query_one("#delete-prompt", Static)
         prompt.update(
-            f"To delete this PAID order, type its number ({self.order.number}) and press Enter."
+            _(
+                "To delete this PAID order, type its number ({number}) and press Enter."
+            ).format(number=self.order.number)
         )
         prompt.display = True
         number = self.query_one("#delete-number", Input)
@@ -165,7 +176,9 @@ class DeleteOrderScreen(ModalScreen[None]):
         assert self.order is not None
         typed = self.query_one("#delete-number", Input).value.strip().lstrip("#")
         if typed != self.order.number:
-            self._error(f"That is not {self.order.number}: nothing deleted.")
+            self._error(_(
+                "That is not {number}: nothing deleted."
+            ).format(number=self.order.number))
             return
         self._delete()
 
@@ -177,7 +190,7 @@ class DeleteOrderScreen(ModalScreen[None]):
     def _delete(self) -> None:
         self.step = "sending"
         self.query_one("#delete-yes", Button).disabled = True
-        self._error("Deleting…")
+        self._error(_("Deleting…"))
         self.send()
 
     @work(exclusive=True, group="delete-send", exit_on_error=False)
@@ -190,7 +203,7 @@ class DeleteOrderScreen(ModalScreen[None]):
             if not gone:
                 self.step = "first" if not self.order.is_paid else "paid"
                 self.query_one("#delete-yes", Button).disabled = False
-                self._error(f"Not deleted: {error}")
+                self._error(_("Not deleted: {error}").format(error=error_text(error)))
                 return
         self.post_message(self.Deleted(self.order))
 
@@ -204,9 +217,10 @@ class DeleteOrderScreen(ModalScreen[None]):
         # The live feed's own path for a deletion: model, signal, queue redraw.
         app.post_message(FeedArrived(FeedEvent("deleted", deleted_ids=[order.id])))
         app.notify(
-            f"Order #{order.number} ({format_money(order.total, order.currency)}) deleted: "
-            "it is in the shop's trash.",
-            title="Order deleted",
+            _(
+                "Order #{number} ({format_money}) deleted: it is in the shop's trash."
+            ).format(number=order.number, format_money=format_money(order.total, order.currency)),
+            title=_("Order deleted"),
         )
         while len(app.screen_stack) > 1 and not isinstance(app.screen, QueueScreen):
             app.pop_screen()

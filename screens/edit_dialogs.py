@@ -25,6 +25,8 @@ from textual.widgets.option_list import Option
 from client.errors import ShopError
 from client.model import Product
 from tui.addresses import ADDRESS_FIELDS, FIELD_LABELS, AddressKind, validate_address
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.order_draft import SHIPPING_METHOD_IDS, ShippingChoice, parse_amount, parse_quantity
 from tui.render import format_money
 
@@ -68,15 +70,17 @@ def search_products(products: Sequence[Product], needle: str) -> list[Product]:
 def stock_words(product: Product) -> Text:
     if product.manage_stock and product.stock_quantity is not None:
         if product.stock_quantity > 0:
-            return Text(f"{product.stock_quantity} in stock", style="green")
+            return Text(_(
+                "{stock_quantity} in stock"
+            ).format(stock_quantity=product.stock_quantity), style="green")
         if product.backorders_allowed:
-            return Text("out of stock · backorders allowed", style="yellow")
-        return Text("out of stock", style="bold red")
+            return Text(_("out of stock · backorders allowed"), style="yellow")
+        return Text(_("out of stock"), style="bold red")
     if product.stock_status == "outofstock":
-        return Text("out of stock", style="bold red")
+        return Text(_("out of stock"), style="bold red")
     if product.stock_status == "onbackorder":
-        return Text("on backorder", style="yellow")
-    return Text("in stock", style="green")
+        return Text(_("on backorder"), style="yellow")
+    return Text(_("in stock"), style="green")
 
 
 def product_option(product: Product, currency: str) -> Text:
@@ -85,7 +89,9 @@ def product_option(product: Product, currency: str) -> Text:
     if product.sku:
         text.append(f"  {product.sku}", style="cyan")
     if product.global_unique_id:
-        text.append(f"  EAN {product.global_unique_id}", style="dim")
+        text.append(_(
+            "  EAN {global_unique_id}"
+        ).format(global_unique_id=product.global_unique_id), style="dim")
     text.append(f"  {format_money(product.price, currency)}  ")
     text.append_text(stock_words(product))
     return text
@@ -110,7 +116,7 @@ class ProductPicker(ModalScreen[Product | None]):
         search: Callable[[str], Awaitable[tuple[list[Product], str]]],
         *,
         currency: str = "",
-        title: str = "Add a product",
+        title: str = N_("Add a product"),
     ) -> None:
         super().__init__()
         self._search = search
@@ -121,11 +127,11 @@ class ProductPicker(ModalScreen[Product | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="product-picker", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Input(placeholder="name, SKU or EAN…", id="product-search")
+            yield Static(_(self.title_text), classes="dialog-title")
+            yield Input(placeholder=_("name, SKU or EAN…"), id="product-search")
             yield OptionList(id="product-options")
             yield Static(
-                "enter adds 1 (change it on the line) · esc cancels",
+                _("enter adds 1 (change it on the line) · esc cancels"),
                 id="product-hint",
                 classes="dialog-hint",
             )
@@ -139,7 +145,7 @@ class ProductPicker(ModalScreen[Product | None]):
         try:
             products, note = await self._search(text)
         except ShopError as error:
-            products, note = [], f"Could not search: {error}"
+            products, note = [], _("Could not search: {error}").format(error=error_text(error))
         self.show_results(products, note)
 
     def show_results(self, products: list[Product], note: str = "") -> None:
@@ -150,9 +156,9 @@ class ProductPicker(ModalScreen[Product | None]):
             options.add_option(Option(product_option(product, self.currency), id=str(product.id)))
         if products:
             options.highlighted = 0
-        hint = note or "enter adds 1 (change it on the line) · esc cancels"
+        hint = note or _("enter adds 1 (change it on the line) · esc cancels")
         if not products:
-            hint = note or "No product matches."
+            hint = note or _("No product matches.")
         self.query_one("#product-hint", Static).update(hint)
 
     @on(Input.Changed, "#product-search")
@@ -163,7 +169,7 @@ class ProductPicker(ModalScreen[Product | None]):
 
     def _choose(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.results):
-            self.notify("No product chosen.", severity="warning")
+            self.notify(_("No product chosen."), severity="warning")
             return
         self.dismiss(self.results[index])
 
@@ -200,11 +206,13 @@ class QuantityPrompt(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quantity-dialog", classes="dialog"):
-            yield Static(f"Quantity of {self.item_name}", classes="dialog-title")
+            yield Static(_(
+                "Quantity of {item_name}"
+            ).format(item_name=self.item_name), classes="dialog-title")
             yield Input(str(self.current), id="quantity-input")
             yield Static("", id="quantity-error", classes="field-error")
             yield Static(
-                "enter applies · esc cancels · to take the line off, press Delete on it",
+                _("enter applies · esc cancels · to take the line off, press Delete on it"),
                 classes="dialog-hint",
             )
 
@@ -243,21 +251,22 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="address-dialog", classes="dialog"):
-            yield Static(f"{self.kind.capitalize()} address", classes="dialog-title")
+            title = _("Billing address") if self.kind == "billing" else _("Shipping address")
+            yield Static(title, classes="dialog-title")
             with Grid(id="address-grid"):
                 for name in self.fields:
-                    yield Label(FIELD_LABELS[name].capitalize(), classes="field-label")
+                    yield Label(_(FIELD_LABELS[name]).capitalize(), classes="field-label")
                     yield Input(
                         self.address.get(name, ""),
                         id=f"address-{name}",
                         compact=True,
-                        placeholder="ISO code: FR, BE, CH, DE, GB, US…"
+                        placeholder=_("ISO code: FR, BE, CH, DE, GB, US…")
                         if name == "country"
                         else "",
                     )
             yield Static("", id="address-problems", classes="field-error")
             yield Static(
-                "enter or ctrl+s applies (checked first) · tab next field · esc cancels",
+                _("enter or ctrl+s applies (checked first) · tab next field · esc cancels"),
                 classes="dialog-hint",
             )
 
@@ -311,18 +320,23 @@ class ShippingForm(ModalScreen[ShippingChoice | None]):
         method = current.method_id if current else "flat_rate"
         known = {m for m, _ in SHIPPING_METHOD_IDS}
         with Vertical(id="shipping-dialog", classes="dialog"):
-            yield Static("Shipping method", classes="dialog-title")
+            yield Static(_("Shipping method"), classes="dialog-title")
             with RadioSet(id="shipping-method"):
                 for method_id, label in SHIPPING_METHOD_IDS:
                     chosen = method_id == method or (method_id == "other" and method not in known)
-                    yield RadioButton(f"{label} ({method_id})", chosen, name=method_id)
+                    # "other" is no WooCommerce method id: it is not shown as one.
+                    text = _(label) if method_id == "other" else f"{_(label)} ({method_id})"
+                    yield RadioButton(text, chosen, name=method_id)
             with Horizontal(classes="form-row"):
-                yield Label("Title", classes="field-label")
+                yield Label(_("Title"), classes="field-label")
                 yield Input(
                     current.method_title if current else "", id="shipping-title", compact=True
                 )
             with Horizontal(classes="form-row"):
-                yield Label(f"Cost {self.currency}".strip(), classes="field-label")
+                yield Label(
+                    _("Cost {currency}").format(currency=self.currency).strip(),
+                    classes="field-label",
+                )
                 yield Input(
                     format(current.total, "f") if current else "0",
                     id="shipping-total",
@@ -330,8 +344,8 @@ class ShippingForm(ModalScreen[ShippingChoice | None]):
                 )
             yield Static("", id="shipping-error", classes="field-error")
             yield Static(
-                "↑↓ method · tab fields · enter or ctrl+s applies · esc cancels "
-                "(cost excludes tax; the shop adds it)",
+                _("↑↓ method · tab fields · enter or ctrl+s applies · esc cancels "
+                "(cost excludes tax; the shop adds it)"),
                 classes="dialog-hint",
             )
 
@@ -356,11 +370,11 @@ class ShippingForm(ModalScreen[ShippingChoice | None]):
         total = parse_amount(self.query_one("#shipping-total", Input).value)
         error = self.query_one("#shipping-error", Static)
         if not title:
-            error.update("Title: required (what the customer reads, e.g. Colissimo).")
+            error.update(_("Title: required (what the customer reads, e.g. Colissimo)."))
             self.query_one("#shipping-title", Input).focus()
             return
         if isinstance(total, str):
-            error.update(f"Cost: {total}")
+            error.update(_("Cost: {total}").format(total=total))
             self.query_one("#shipping-total", Input).focus()
             return
         self.dismiss(ShippingChoice(self._method(), title, Decimal(total)))

@@ -34,7 +34,9 @@ from textual.worker import Worker, get_current_worker
 from client.errors import ShopError
 from client.model import Order
 from tui import paths
+from tui.error_text import error_text
 from tui.export import export_orders_csv
+from tui.i18n import _, ngettext
 from tui.print_jobs import CHUNK, INVOICE_STATUSES, include_query, invoices_for_range
 
 
@@ -82,18 +84,21 @@ class ExportScreen(ModalScreen[None]):
         count = len(self.order_ids)
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(
-                f"Export {count} order{'s' if count != 1 else ''} to CSV", classes="dialog-title"
+                ngettext(
+                    "Export {count} order to CSV", "Export {count} orders to CSV", count
+                ).format(count=count),
+                classes="dialog-title",
             )
             with RadioSet(id="export-rows"):
-                yield RadioButton("One row per order", value=True, id="per-order")
-                yield RadioButton("One row per line item", id="per-line")
-            yield Checkbox("Byte-order mark (BOM), for Excel", id="export-bom")
-            yield Static("File", classes="export-label")
+                yield RadioButton(_("One row per order"), value=True, id="per-order")
+                yield RadioButton(_("One row per line item"), id="per-line")
+            yield Checkbox(_("Byte-order mark (BOM), for Excel"), id="export-bom")
+            yield Static(_("File"), classes="export-label")
             yield Input(str(default_export_path()), id="export-path")
             yield ProgressBar(id="export-progress", show_eta=True)
             yield Static("", id="export-message")
             yield Static(
-                "enter/ctrl+s: export · tab: next · F3: invoices for dates · esc: close",
+                _("enter/ctrl+s: export · tab: next · F3: invoices for dates · esc: close"),
                 classes="dialog-hint",
             )
 
@@ -120,14 +125,14 @@ class ExportScreen(ModalScreen[None]):
 
     def action_export(self) -> None:
         if self.running is not None and self.running.is_running:
-            self._say("An export is running.")
+            self._say(_("An export is running."))
             return
         if not self.order_ids:
-            self._say("No orders to export: the queue view is empty.", error=True)
+            self._say(_("No orders to export: the queue view is empty."), error=True)
             return
         text = self.query_one("#export-path", Input).value
         if not text.strip():
-            self._say("Type a file name.", error=True)
+            self._say(_("Type a file name."), error=True)
             return
         self._confirm_and_start(resolve_path(text))
 
@@ -136,20 +141,22 @@ class ExportScreen(ModalScreen[None]):
         from screens.confirm import ConfirmScreen
 
         if path.is_dir():
-            self._say(f"{path} is a folder; type a file name.", error=True)
+            self._say(_("{path} is a folder; type a file name.").format(path=path), error=True)
             return
         if path.exists():
             replace = await self.app.push_screen_wait(
-                ConfirmScreen(f"{path} exists. Replace it?", title="Export", yes_label="Replace")
+                ConfirmScreen(_(
+                    "{path} exists. Replace it?"
+                ).format(path=path), title=_("Export"), yes_label=_("Replace"))
             )
             if not replace:
-                self._say("Not exported. Change the file name.")
+                self._say(_("Not exported. Change the file name."))
                 return
         bar = self.query_one("#export-progress", ProgressBar)
         bar.display = True
         bar.update(total=len(self.order_ids), progress=0)
         self.written = None
-        self._say(f"Exporting {len(self.order_ids)} orders…")
+        self._say(_("Exporting {count} orders…").format(count=len(self.order_ids)))
         self.running = self._export(
             asyncio.get_running_loop(), list(self.order_ids), path, self.per_line, self.bom
         )
@@ -181,15 +188,28 @@ class ExportScreen(ModalScreen[None]):
                 self.app.call_from_thread(self._progress, start + len(chunk))
 
         try:
-            rows = export_orders_csv(orders(), path, per_line=per_line, bom=bom)
+            session = self.app.session  # type: ignore[attr-defined]
+            rows = export_orders_csv(
+                orders(),
+                path,
+                per_line=per_line,
+                bom=bom,
+                shop_of=session.shop_of_order if session is not None else None,
+            )
         except ExportCancelled:
             return
         except ShopError as error:
-            self.app.call_from_thread(self._failed, f"Export stopped, nothing written: {error}")
+            self.app.call_from_thread(
+                self._failed,
+                _("Export stopped, nothing written: {error}").format(error=error_text(error)),
+            )
             return
         except OSError as error:
             self.app.call_from_thread(
-                self._failed, f"Could not write {path}: {error.strerror or error}"
+                self._failed,
+                _("Could not write {path}: {error}").format(
+                    path=path, error=error.strerror or error
+                ),
             )
             return
         self.app.call_from_thread(self._finished, path, rows, per_line)
@@ -206,9 +226,15 @@ class ExportScreen(ModalScreen[None]):
 
     def _finished(self, path: Path, rows: int, per_line: bool) -> None:
         self.written = path
-        what = "line" if per_line else "order"
-        message = f"Exported {rows} {what}{'s' if rows != 1 else ''} to {path}"
-        self.app.notify(message, title="Export", timeout=10)
+        if per_line:
+            message = ngettext(
+                "Exported {n} line to {path}", "Exported {n} lines to {path}", rows
+            ).format(n=rows, path=path)
+        else:
+            message = ngettext(
+                "Exported {n} order to {path}", "Exported {n} orders to {path}", rows
+            ).format(n=rows, path=path)
+        self.app.notify(message, title=_("Export"), timeout=10)
         if self.is_attached:
             self.query_one("#export-progress", ProgressBar).update(
                 total=len(self.order_ids), progress=len(self.order_ids)
@@ -221,7 +247,7 @@ class ExportScreen(ModalScreen[None]):
     def action_close(self) -> None:
         if self.running is not None and self.running.is_running:
             self.running.cancel()
-            self.app.notify("Export stopped; no file written.", severity="warning")
+            self.app.notify(_("Export stopped; no file written."), severity="warning")
         self.dismiss()
 
 
@@ -259,19 +285,20 @@ class InvoiceRangeScreen(ModalScreen[None]):
         self.end = end or default_end
 
     def compose(self) -> ComposeResult:
-        statuses = ", ".join(INVOICE_STATUSES)
+        statuses = ", ".join(self.app.status_label(s) for s in INVOICE_STATUSES)  # type: ignore[attr-defined]
         with Vertical(id="invoices-dialog", classes="dialog"):
-            yield Static("Invoices for a date range", classes="dialog-title")
+            yield Static(_("Invoices for a date range"), classes="dialog-title")
             with Horizontal(id="invoices-dates"):
-                yield Static("From", classes="export-label")
+                yield Static(_("From"), classes="export-label")
                 yield Input(self.start.isoformat(), id="invoices-from", max_length=10)
-                yield Static("to", classes="export-label")
+                yield Static(_("to"), classes="export-label")
                 yield Input(self.end.isoformat(), id="invoices-to", max_length=10)
             yield Static("", id="export-message")
             yield Static(
-                f"Orders created on those days (shop's timezone) in: {statuses}. "
-                "One PDF, each order keeping its invoice number. "
-                "enter: make · escape: close",
+                _(
+                    "Orders created on those days (shop's timezone) in: {statuses}. One PDF, "
+                    "each order keeping its invoice number. enter: make · escape: close"
+                ).format(statuses=statuses),
                 classes="dialog-hint",
             )
 
@@ -295,22 +322,24 @@ class InvoiceRangeScreen(ModalScreen[None]):
         start = parse_day(self.query_one("#invoices-from", Input).value)
         end = parse_day(self.query_one("#invoices-to", Input).value)
         if start is None or end is None:
-            self._say("Dates as YYYY-MM-DD, e.g. 2026-03-01.", error=True)
+            self._say(_("Dates as YYYY-MM-DD, e.g. 2026-03-01."), error=True)
             return
         if end < start:
-            self._say("The end date is before the start date.", error=True)
+            self._say(_("The end date is before the start date."), error=True)
             return
         self._make(start, end)
 
     @work(exclusive=True, group="invoices", exit_on_error=False)
     async def _make(self, start: date, end: date) -> None:
-        self._say(f"Fetching the orders from {start} to {end}…")
+        self._say(_("Fetching the orders from {start} to {end}…").format(start=start, end=end))
 
         def progress(done: int, total: int) -> None:
             if total:
-                self._say(f"Numbering and drawing {total} invoices…")
+                self._say(_("Numbering and drawing {total} invoices…").format(total=total))
             else:
-                self._say(f"Fetching the orders from {start} to {end}… {done}")
+                self._say(_(
+                    "Fetching the orders from {start} to {end}… {done}"
+                ).format(start=start, end=end, done=done))
 
         result = await invoices_for_range(
             self.app.shop,
@@ -322,7 +351,7 @@ class InvoiceRangeScreen(ModalScreen[None]):
         self._say(result.message, error=not result.ok)
         self.app.notify(
             result.message,
-            title="Invoices",
+            title=_("Invoices"),
             severity="information" if result.ok else "error",
             timeout=10,
         )

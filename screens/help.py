@@ -13,12 +13,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.i18n import _
+
 
 def bindings_table(screen: Screen) -> Table:
     """Every active binding of `screen` (and the app), one row per action."""
     table = Table(box=None, show_header=True, header_style="bold", expand=True)
-    table.add_column("Key", style="bold", no_wrap=True)
-    table.add_column("Action")
+    table.add_column(_("Key"), style="bold", no_wrap=True)
+    table.add_column(_("Action"))
     seen: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
     for key, active in screen.active_bindings.items():
@@ -30,11 +32,11 @@ def bindings_table(screen: Screen) -> Table:
         seen.setdefault(action, [])
         if display not in seen[action]:
             seen[action].append(display)
-        descriptions[action] = binding.description
+        descriptions[action] = _(binding.description)
         del key
     for action, keys in seen.items():
         table.add_row(", ".join(keys), descriptions[action])
-    table.add_row("ctrl+p", "Command palette: every action by name")
+    table.add_row("ctrl+p", _("Command palette: every action by name"))
     return table
 
 
@@ -47,10 +49,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Static("Keys", classes="dialog-title")
+            yield Static(_("Keys"), classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(bindings_table(self.for_screen))
-            yield Static("escape closes", classes="dialog-hint")
+            yield Static(_("escape closes"), classes="dialog-hint")
 
     def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -26,10 +26,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from screens.message_picker import summary_line
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.messages import (
     PLACEHOLDERS,
     MessageError,
@@ -38,11 +40,13 @@ from tui.messages import (
     PredefinedMessage,
     validate_template,
 )
+from tui.widgets.footer import Footer
 
 #: Called with the dialog's values; returns why they were refused, or None when saved.
 Submit = Callable[..., str | None]
 
-_PLACEHOLDER_HINT = "Placeholders: " + " ".join("{" + p + "}" for p in PLACEHOLDERS)
+def _placeholder_hint() -> str:
+    return _("Placeholders:") + " " + " ".join("{" + p + "}" for p in PLACEHOLDERS)
 
 
 class TemplateEditor(ModalScreen[bool]):
@@ -81,9 +85,9 @@ class TemplateEditor(ModalScreen[bool]):
             yield Static(self.title_text, classes="dialog-title")
             if self.initial_name is not None:
                 with Horizontal(id="editor-fields"):
-                    yield Label("Name", classes="field-label")
+                    yield Label(_("Name"), classes="field-label")
                     yield Input(self.initial_name, id="editor-name", compact=True, max_length=80)
-                    yield Label("Language", classes="field-label")
+                    yield Label(_("Language"), classes="field-label")
                     yield Input(
                         self.initial_lang or "en", id="editor-lang", compact=True, max_length=3
                     )
@@ -92,7 +96,8 @@ class TemplateEditor(ModalScreen[bool]):
             yield TextArea(self.initial_text, id="editor-text", soft_wrap=True)
             yield Static("", id="editor-problems")
             yield Static(
-                f"{_PLACEHOLDER_HINT}\nctrl+s saves · escape cancels", classes="dialog-hint"
+                _placeholder_hint() + "\n" + _("ctrl+s saves · escape cancels"),
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
@@ -130,7 +135,7 @@ class TemplateEditor(ModalScreen[bool]):
             self.dismiss(True)
             return
         self._show([refusal])
-        self.notify(refusal, title="Not saved", severity="error", timeout=10)
+        self.notify(refusal, title=_("Not saved"), severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -149,10 +154,12 @@ class RenamePrompt(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rename-dialog", classes="dialog"):
-            yield Static(f"Rename “{self.current}”", classes="dialog-title")
+            yield Static(_("Rename “{current}”").format(
+                current=self.current,
+            ), classes="dialog-title")
             yield Input(self.current, id="rename-input", max_length=80)
             yield Static("", id="rename-problem")
-            yield Static("enter renames · escape cancels", classes="dialog-hint")
+            yield Static(_("enter renames · escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#rename-input", Input).focus()
@@ -164,7 +171,7 @@ class RenamePrompt(ModalScreen[bool]):
             self.dismiss(True)
             return
         self.query_one("#rename-problem", Static).update(Text(f"⚠ {refusal}", style="bold red"))
-        self.notify(refusal, title="Not renamed", severity="error", timeout=10)
+        self.notify(refusal, title=_("Not renamed"), severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -192,12 +199,12 @@ class MessageManagerScreen(Screen[None]):
     # ---- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("Predefined messages", id="manager-title", classes="screen-title")
+        yield Static(_("Predefined messages"), id="manager-title", classes="screen-title")
         yield Static("", id="manager-error")
-        yield Static("Messages  (ctrl+t on an order's messages)", classes="manager-section")
+        yield Static(_("Messages  (ctrl+t on an order's messages)"), classes="manager-section")
         yield DataTable(id="message-table", cursor_type="row", zebra_stripes=True)
         yield Static(
-            "Status notifications  (sent on a status change with “notify customer”)",
+            _("Status notifications  (sent on a status change with “notify customer”)"),
             classes="manager-section",
         )
         yield DataTable(id="template-table", cursor_type="row", zebra_stripes=True)
@@ -205,12 +212,12 @@ class MessageManagerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         messages = self.query_one("#message-table", DataTable)
-        messages.add_column("Name", key="name", width=24)
-        messages.add_column("Lang", key="lang", width=4)
-        messages.add_column("Text", key="text")
+        messages.add_column(_("Name"), key="name", width=24)
+        messages.add_column(_("Lang"), key="lang", width=4)
+        messages.add_column(_("Text"), key="text")
         templates = self.query_one("#template-table", DataTable)
-        templates.add_column("Status", key="status", width=24)
-        templates.add_column("Customer note", key="text")
+        templates.add_column(_("Status"), key="status", width=24)
+        templates.add_column(_("Customer note"), key="text")
         self.reload()
         messages.focus()
 
@@ -219,15 +226,15 @@ class MessageManagerScreen(Screen[None]):
     def reload(self) -> None:
         """Read ``messages.toml`` again (for the console's language) and show it."""
         if self._given_store is None:
-            self.store = MessageStore(lang=self.app.config.lang)  # type: ignore[attr-defined]
+            self.store = MessageStore(lang=self.app.customer_lang)  # type: ignore[attr-defined]
         self.store.load()
         error = self.query_one("#manager-error", Static)
         if self.store.error:
             error.update(
                 Text.assemble(
-                    ("⚠ messages.toml cannot be used\n", "bold"),
-                    f"{self.store.error}\nNothing is written to it until then; "
-                    "ctrl+r reads it again.",
+                    ("⚠ " + _("messages.toml cannot be used") + "\n", "bold"),
+                    f"{self.store.error}\n"
+                    + _("Nothing is written to it until then; ctrl+r reads it again."),
                 )
             )
         error.display = bool(self.store.error)
@@ -242,8 +249,10 @@ class MessageManagerScreen(Screen[None]):
     def refresh_tables(self, *, message: str | None = None, status: str | None = None) -> None:
         where = str(self.store.path)
         if not self.store.path.exists():
-            where = f"built-in; saved to {where} on the first change"
-        self.query_one("#manager-title", Static).update(f"Predefined messages · {where}")
+            where = _("built-in; saved to {where} on the first change").format(where=where)
+        self.query_one("#manager-title", Static).update(_(
+            "Predefined messages · {where}"
+        ).format(where=where))
         table = self.query_one("#message-table", DataTable)
         keep = message or self._cursor_key(table)
         table.clear()
@@ -258,7 +267,7 @@ class MessageManagerScreen(Screen[None]):
             shown = (
                 Text(summary_line(text, 60))
                 if text
-                else Text("— default sentence", style="dim italic")
+                else Text(_("— default sentence"), style="dim italic")
             )
             templates.add_row(label, shown, key=slug)
         self._move_to(templates, keep)
@@ -298,10 +307,10 @@ class MessageManagerScreen(Screen[None]):
 
     def _refused(self) -> str | None:
         if self.store.error:
-            return (
-                f"{self.store.path.name} could not be loaded, so it is not changed: fix it "
-                "or move it away, then press ctrl+r."
-            )
+            return _(
+                "{name} could not be loaded, so it is not changed: fix it or move it away, "
+                "then press ctrl+r."
+            ).format(name=self.store.path.name)
         return None
 
     def _commit(
@@ -317,21 +326,21 @@ class MessageManagerScreen(Screen[None]):
             # Memory equals the file after every save: reading it again drops any half of
             # the change (a rename done before the text was refused).
             self.store.load()
-            return str(error)
+            return error_text(error)
         try:
             self.store.save()
         except MessageStoreError as error:
             # Back to what the file says: the change is not half-kept in memory.
             self.store.load()
             self.refresh_tables()
-            return f"Not saved: {error}"
+            return _("Not saved: {error}").format(error=error)
         self.refresh_tables(message=message, status=status)
         return None
 
     def _check_allowed(self) -> bool:
         refusal = self._refused()
         if refusal:
-            self.notify(refusal, title="Not changed", severity="error", timeout=10)
+            self.notify(refusal, title=_("Not changed"), severity="error", timeout=10)
             return False
         return True
 
@@ -349,7 +358,9 @@ class MessageManagerScreen(Screen[None]):
                 message=name.strip(),
             )
 
-        self.app.push_screen(TemplateEditor(title="New message", submit=submit, name="", lang=lang))
+        self.app.push_screen(
+            TemplateEditor(title=_("New message"), submit=submit, name="", lang=lang)
+        )
 
     def action_edit(self) -> None:
         if not self._check_allowed():
@@ -359,7 +370,7 @@ class MessageManagerScreen(Screen[None]):
             return
         current = self._current_message()
         if current is None:
-            self.notify("No message selected.", severity="warning")
+            self.notify(_("No message selected."), severity="warning")
             return
 
         def submit(name: str, lang: str, text: str) -> str | None:
@@ -372,7 +383,7 @@ class MessageManagerScreen(Screen[None]):
 
         self.app.push_screen(
             TemplateEditor(
-                title=f"Edit “{current.name}”",
+                title=_("Edit “{name}”").format(name=current.name),
                 submit=submit,
                 name=current.name,
                 lang=current.lang,
@@ -393,17 +404,19 @@ class MessageManagerScreen(Screen[None]):
 
         self.app.push_screen(
             TemplateEditor(
-                title=f"Customer note when an order becomes “{status}”",
+                title=_("Customer note when an order becomes “{status}”").format(status=status),
                 submit=submit,
                 text=self.store.status_template(status) or "",
-                note="Leave empty to send the default sentence. A placeholder without a value "
-                "for the order also sends the default sentence.",
+                note=_(
+                    "Leave empty to send the default sentence. A placeholder without a value "
+                    "for the order also sends the default sentence."
+                ),
             )
         )
 
     def action_rename(self) -> None:
         if self._on_templates():
-            self.notify("Status notifications are named after their status.", severity="warning")
+            self.notify(_("Status notifications are named after their status."), severity="warning")
             return
         if not self._check_allowed():
             return
@@ -427,10 +440,12 @@ class MessageManagerScreen(Screen[None]):
         if self._on_templates():
             status = self._current_status()
             if status is None or self.store.status_template(status) is None:
-                self.notify("This status has no template: the default sentence is sent.")
+                self.notify(_("This status has no template: the default sentence is sent."))
                 return
-            question = f"Remove the “{status}” notification? The default sentence is sent instead."
-            if await self.app.push_screen_wait(ConfirmScreen(question, title="Remove template")):
+            question = _(
+                "Remove the “{status}” notification? The default sentence is sent instead."
+            ).format(status=status)
+            if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Remove template"))):
                 self._report(
                     self._commit(
                         lambda: self.store.set_status_template(status, None), status=status
@@ -440,13 +455,13 @@ class MessageManagerScreen(Screen[None]):
         current = self._current_message()
         if current is None:
             return
-        question = f"Delete the message “{current.name}”?"
-        if await self.app.push_screen_wait(ConfirmScreen(question, title="Delete message")):
+        question = _("Delete the message “{name}”?").format(name=current.name)
+        if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Delete message"))):
             self._report(self._commit(lambda: self.store.delete(current.name)))
 
     def _report(self, refusal: str | None) -> None:
         if refusal:
-            self.notify(refusal, title="Not changed", severity="error", timeout=10)
+            self.notify(refusal, title=_("Not changed"), severity="error", timeout=10)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -454,7 +469,7 @@ class MessageManagerScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
-        self.notify("messages.toml read again.")
+        self.notify(_("messages.toml read again."))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,8 +3,8 @@
 The match is fuzzy (the letters typed, in order, anywhere), ignoring case and accents, so
 "dlai" finds "Délai" and "track" finds the message that mentions a tracking number. Messages
 whose name matches come before those that only match in their text; within each, those in
-the console's language come first; both languages are always offered. The highlighted
-message is previewed as it would be filled in for this order, missing values in red, so
+the shop's language (the customer's) come first; both languages are always offered. The
+highlighted message is previewed as it would be filled in for this order, missing values in red, so
 staff see before choosing that a tracking number is still missing.
 """
 
@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.i18n import _
 from tui.messages import PLACEHOLDERS, PredefinedMessage
 
 _LEFT_OVER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
@@ -128,11 +129,11 @@ class MessagePicker(ModalScreen[PredefinedMessage | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog", classes="dialog"):
-            yield Static("Predefined message", classes="dialog-title")
+            yield Static(_("Predefined message"), classes="dialog-title")
             if self.warning:
                 yield Static(self.warning, id="picker-warning")
             yield Input(
-                placeholder="type a few letters of the name or text…",
+                placeholder=_("type a few letters of the name or text…"),
                 id="picker-filter",
                 compact=True,
             )
@@ -140,7 +141,7 @@ class MessagePicker(ModalScreen[PredefinedMessage | None]):
             with VerticalScroll(id="picker-preview-box"):
                 yield Static("", id="picker-preview")
             yield Static(
-                "enter fills the compose area · escape cancels · red = no value yet",
+                _("enter fills the compose area · escape cancels · red = no value yet"),
                 classes="dialog-hint",
             )
 
@@ -172,7 +173,7 @@ class MessagePicker(ModalScreen[PredefinedMessage | None]):
         message = self._highlighted()
         body = self.query_one("#picker-preview", Static)
         if message is None:
-            body.update(Text("No message matches.", style="italic"))
+            body.update(Text(_("No message matches."), style="italic"))
             return
         text = self.preview(message) if self.preview else message.text
         body.update(highlight_missing(text))
@@ -195,7 +196,7 @@ class MessagePicker(ModalScreen[PredefinedMessage | None]):
 
     def _choose(self, message: PredefinedMessage | None) -> None:
         if message is None:
-            self.notify("No message matches.", severity="warning")
+            self.notify(_("No message matches."), severity="warning")
             return
         self.dismiss(message)
 

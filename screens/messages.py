@@ -55,11 +55,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from client.errors import ShopError
 from client.model import Note, Order
+from tui.error_text import error_text
+from tui.i18n import N_, _, count
 from tui.messages import (
     MAX_LENGTH,
     PLACEHOLDERS,
@@ -71,18 +73,21 @@ from tui.messages import (
 )
 from tui.notifications import message_context
 from tui.render import local_time, plain_note
+from tui.widgets.footer import Footer
 
 EntryKind = Literal["to_customer", "private", "from_customer"]
 AuthorKind = Literal["system", "staff", "customer"]
 
 KIND_LABELS: dict[str, str] = {
-    "to_customer": "✉ to customer",
-    "private": "✎ private note",
-    "from_customer": "✉ from customer",
+    "to_customer": N_("✉ to customer"),
+    "private": N_("✎ private note"),
+    "from_customer": N_("✉ from customer"),
 }
 
 #: The shop's answer when a key is reused for a different note (an earlier version landed).
 IDEMPOTENCY_MISMATCH = "orderdesk_idempotency_mismatch"
+#: Who wrote an entry, as the thread names them (English ids).
+AUTHOR_KINDS = {"system": N_("system"), "staff": N_("staff"), "customer": N_("customer")}
 
 _SIGNED = re.compile(r"\n— (?P<staff>[^\n]+) \(orderdesk\)\Z")
 _SENT_BY = re.compile(
@@ -190,19 +195,16 @@ _KIND_STYLES = {
 
 def render_thread(entries: list[ThreadEntry]) -> RenderableType:
     if not entries:
-        return Text("No messages or notes yet.", style="italic")
+        return Text(_("No messages or notes yet."), style="italic")
     blocks: list[RenderableType] = []
     for entry in entries:
         head = Text()
         head.append(local_time(entry.when), style="dim")
         head.append("  ")
-        head.append(KIND_LABELS[entry.kind], style=_KIND_STYLES[entry.kind])
+        head.append(_(KIND_LABELS[entry.kind]), style=_KIND_STYLES[entry.kind])
         head.append("  · ")
-        who = (
-            entry.author_kind
-            if entry.author_kind == "system"
-            else (f"{entry.author_kind} {entry.author}")
-        )
+        kind = _(AUTHOR_KINDS[entry.author_kind])
+        who = kind if entry.author_kind == "system" else f"{kind} {entry.author}"
         head.append(who, style="dim" if entry.author_kind == "system" else "bold")
         body = Text(entry.text, style="dim" if entry.author_kind == "system" else "")
         blocks.append(head)
@@ -216,7 +218,7 @@ def render_thread(entries: list[ThreadEntry]) -> RenderableType:
 def _where(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return f"line {line}, column {column}"
+    return _("line {line}, column {column}").format(line=line, column=column)
 
 
 def compose_problems(text: str) -> list[str]:
@@ -229,13 +231,15 @@ def compose_problems(text: str) -> list[str]:
     problems = validate_message(text)
     for match in _UNCLOSED.finditer(text):
         problems.append(
-            f"Broken placeholder at {_where(text, match.start())}: “{{{match[1]}” has no "
-            "closing brace."
+            _(
+                "Broken placeholder at {where}: “{{{item}” has no closing brace."
+            ).format(where=_where(text, match.start()), item=match[1])
         )
     for match in _UNOPENED.finditer(text):
         problems.append(
-            f"Broken placeholder at {_where(text, match.start())}: “{match[1]}}}” has no "
-            "opening brace."
+            _(
+                "Broken placeholder at {where}: “{item}}}” has no opening brace."
+            ).format(where=_where(text, match.start()), item=match[1])
         )
     return problems
 
@@ -319,16 +323,18 @@ class MessagesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Messages · order #{self.order_id}", id="messages-title", classes="screen-title"
+            _(
+                "Messages · order #{order_id}"
+            ).format(order_id=self.order_id), id="messages-title", classes="screen-title"
         )
         with VerticalScroll(id="thread"):
-            yield Static("Loading…", id="thread-body")
+            yield Static(_("Loading…"), id="thread-body")
         yield Static("", id="compose-mode")
         yield TextArea(
             id="compose",
             soft_wrap=True,
             tab_behavior="focus",
-            placeholder="Write to the customer… (ctrl+t: predefined message)",
+            placeholder=_("Write to the customer… (ctrl+t: predefined message)"),
         )
         yield Static("", id="compose-problems")
         yield Static("", id="compose-status")
@@ -352,7 +358,7 @@ class MessagesScreen(Screen[None]):
 
     def _load_store(self) -> MessageStore:
         if self.store is None:
-            self.store = MessageStore(lang=self._config.lang).load()
+            self.store = MessageStore(lang=self.app.customer_lang).load()  # type: ignore[attr-defined]
         return self.store
 
     # ---- loading ------------------------------------------------------------------
@@ -369,9 +375,13 @@ class MessagesScreen(Screen[None]):
                 shop.get_order(self.order_id), shop.list_notes(self.order_id)
             )
         except ShopError as error:
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             if self.order is None:
-                self.query_one("#thread-body", Static).update(f"Could not load: {error}")
+                self.query_one("#thread-body", Static).update(_(
+                    "Could not load: {error}"
+                ).format(error=error_text(error)))
             return
         self.post_message(self.Loaded(order, notes))
 
@@ -379,10 +389,12 @@ class MessagesScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         self.order, self.notes = message.order, message.notes
         order = message.order
-        who = order.customer_name or "no name"
+        who = order.customer_name or _("no name")
         email = f" · {order.billing.email}" if order.billing.email else ""
         self.query_one("#messages-title", Static).update(
-            f"Messages · order #{order.number} · {who}{email}"
+            _(
+                "Messages · order #{number} · {who}{email}"
+            ).format(number=order.number, who=who, email=email)
         )
         self.query_one("#thread-body", Static).update(
             render_thread(build_thread(order, self.notes))
@@ -396,15 +408,15 @@ class MessagesScreen(Screen[None]):
         mode = self.query_one("#compose-mode", Static)
         self.set_class(self.draft.private, "-private")
         if self.draft.private:
-            mode.update("✎ PRIVATE NOTE — staff only, never sent to the customer")
+            mode.update(_("✎ PRIVATE NOTE — staff only, never sent to the customer"))
             return
         email = self.order.billing.email if self.order else ""
         if email:
-            mode.update(f"✉ TO THE CUSTOMER — the shop emails it to {email}")
+            mode.update(_("✉ TO THE CUSTOMER — the shop emails it to {email}").format(email=email))
         elif self.order is not None:
-            mode.update("✉ TO THE CUSTOMER — no email address: shown in their account only")
+            mode.update(_("✉ TO THE CUSTOMER — no email address: shown in their account only"))
         else:
-            mode.update("✉ TO THE CUSTOMER — the shop emails it")
+            mode.update(_("✉ TO THE CUSTOMER — the shop emails it"))
 
     @on(TextArea.Changed, "#compose")
     def _edited(self, event: TextArea.Changed) -> None:
@@ -416,7 +428,9 @@ class MessagesScreen(Screen[None]):
         problems = compose_problems(text) if text.strip() else []
         self._show_problems(problems)
         if not self.sending:
-            self._status(f"{len(text):,} / {MAX_LENGTH:,} characters")
+            self._status(_(
+                "{count} / {MAX_LENGTH} characters"
+            ).format(count=count(len(text)), MAX_LENGTH=count(MAX_LENGTH)))
         return problems
 
     def _show_problems(self, problems: list[str]) -> None:
@@ -429,7 +443,7 @@ class MessagesScreen(Screen[None]):
 
     def action_toggle_kind(self) -> None:
         if self.sending:
-            self.notify("Wait for the message being sent.", severity="warning")
+            self.notify(_("Wait for the message being sent."), severity="warning")
             return
         self.draft.private = not self.draft.private
         self._show_kind()
@@ -449,17 +463,17 @@ class MessagesScreen(Screen[None]):
         try:
             return render(message.text, self._values_for(message)).text
         except TemplateError as error:
-            return f"(broken template: {error})"
+            return _("(broken template: {error})").format(error=error)
 
     @work(group="messages-pick", exit_on_error=False)
     async def action_pick(self) -> None:
         from screens.message_picker import MessagePicker
 
         if self.order is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         if self.sending:
-            self.notify("Wait for the message being sent.", severity="warning")
+            self.notify(_("Wait for the message being sent."), severity="warning")
             return
         store = self._load_store()
         warning = f"messages.toml: {store.error}" if store.error else None
@@ -477,7 +491,9 @@ class MessagesScreen(Screen[None]):
         try:
             result = render(message.text, self._values_for(message))
         except TemplateError as error:
-            self.notify(f"“{message.name}” is broken: {error}", severity="error")
+            self.notify(_(
+                "“{name}” is broken: {error}"
+            ).format(name=message.name, error=error_text(error)), severity="error")
             return
         area = self.query_one("#compose", TextArea)
         if area.text.strip():
@@ -495,8 +511,9 @@ class MessagesScreen(Screen[None]):
                 end = _location(text, index + len(missing[0]) + 2)
                 area.selection = Selection(start, end)
             self.notify(
-                f"No value for {', '.join('{' + m + '}' for m in missing)} on this order: "
-                "replace it before sending.",
+                _(
+                    "No value for {join} on this order: replace it before sending."
+                ).format(join=', '.join('{' + m + '}' for m in missing)),
                 title=message.name,
                 severity="warning",
             )
@@ -505,21 +522,21 @@ class MessagesScreen(Screen[None]):
 
     def action_send(self) -> None:
         if self.sending:
-            self.notify("Already sending this message.", severity="warning")
+            self.notify(_("Already sending this message."), severity="warning")
             return
         text = self.query_one("#compose", TextArea).text
         self.draft.text = text
         problems = compose_problems(text)
         if problems:
             self._show_problems(problems)
-            self.notify(" ".join(problems), title="Not sent", severity="error")
+            self.notify(" ".join(problems), title=_("Not sent"), severity="error")
             return
-        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+        if self.app.connection_of(self.order_id) in ("offline", "reconnecting"):  # type: ignore[attr-defined]
             self._queue_offline(text, self.draft.private)
             return
         self.sending = True
         self.query_one("#compose", TextArea).read_only = True
-        self._status("Sending…", "bold")
+        self._status(_("Sending…"), "bold")
         self._send(text, self.draft.private, self.draft.key)
 
     def _queue_offline(self, text: str, private: bool) -> None:
@@ -530,17 +547,18 @@ class MessagesScreen(Screen[None]):
         body = sign_private(text, config.staff) if private else text
         order = app.queue.get(self.order_id)  # type: ignore[attr-defined]
         number = order.number if order is not None else str(self.order_id)
+        shop_name, own_id = app.journal_key(self.order_id)  # type: ignore[attr-defined]
         app.journal.add_note(  # type: ignore[attr-defined]
-            app.shop_label,
-            self.order_id,
+            shop_name,
+            own_id,
             body,
             customer_note=not private,
             number=number,  # type: ignore[attr-defined]
         )
         if not private and config.attribute_changes:
             app.journal.add_note(  # type: ignore[attr-defined]
-                app.shop_label,  # type: ignore[attr-defined]
-                self.order_id,
+                shop_name,
+                own_id,
                 f"Message to the customer queued offline by {config.staff} on "
                 f"{config.workstation} (orderdesk).",
                 number=number,
@@ -548,9 +566,9 @@ class MessagesScreen(Screen[None]):
         self.draft.text = ""
         self.draft.key = new_key()
         self.query_one("#compose", TextArea).clear()
-        text = "The shop is offline: the message is queued and sent when the shop is back."
+        text = _("The shop is offline: the message is queued and sent when the shop is back.")
         self._status(text, "bold yellow")
-        self.notify(text, title="Queued", severity="warning", timeout=8)
+        self.notify(text, title=_("Queued"), severity="warning", timeout=8)
         app.connection_changed.publish(app.connection)  # type: ignore[attr-defined]
 
     @work(group="messages-send", exit_on_error=False)
@@ -575,7 +593,9 @@ class MessagesScreen(Screen[None]):
                     idempotency_key=f"{key}-by",
                 )
             except ShopError as error:
-                warning = f"The message was sent, but who sent it was not recorded ({error})."
+                warning = _(
+                    "The message was sent, but who sent it was not recorded ({error})."
+                ).format(error=error_text(error))
         self.post_message(self.Sent(note, key, private, warning))
 
     @on(Sent)
@@ -588,9 +608,9 @@ class MessagesScreen(Screen[None]):
             self.draft.key = new_key()
             area.clear()
         if message.private:
-            self.notify("Private note saved (not sent to the customer).", title="Saved")
+            self.notify(_("Private note saved (not sent to the customer)."), title=_("Saved"))
         else:
-            self.notify("Message sent: the shop emails it to the customer.", title="Sent")
+            self.notify(_("Message sent: the shop emails it to the customer."), title=_("Sent"))
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
         self._check_draft()
@@ -607,16 +627,18 @@ class MessagesScreen(Screen[None]):
             # An earlier attempt of this draft reached the shop before it was edited.
             if self.draft.key == message.key:
                 self.draft.key = new_key()
-            text = (
+            text = _(
                 "An earlier version of this message already reached the shop (see the "
                 "thread). Your edited draft is kept: press ctrl+s to send it as well."
             )
             self.load()
         else:
-            reason = str(error).strip().rstrip(".")
-            text = f"Not sent: {reason}. Your draft is kept; press ctrl+s to try again."
+            reason = error_text(error).strip().rstrip(".")
+            text = _("Not sent: {reason}. Your draft is kept; press ctrl+s to try again.").format(
+                reason=reason
+            )
         self._status(text, "bold red")
-        self.notify(text, title="Message not sent", severity="error", timeout=10)
+        self.notify(text, title=_("Message not sent"), severity="error", timeout=10)
 
     # ---- navigation ---------------------------------------------------------------
 

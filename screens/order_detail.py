@@ -20,10 +20,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
+from tui.doc_labels import quantity
+from tui.error_text import error_text
+from tui.i18n import N_, _, current_language
 from tui.render import (
     TIMELINE_MARKS,
     age,
@@ -34,6 +37,7 @@ from tui.render import (
     timeline,
 )
 from tui.status_style import StatusStyles
+from tui.widgets.footer import Footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +48,23 @@ class OrderDetails:
     products: dict[int, Product]
 
 
+#: WooCommerce's stock statuses as words (English ids).
+STOCK_STATUSES = {
+    "instock": N_("instock"),
+    "outofstock": N_("outofstock"),
+    "onbackorder": N_("backorder"),
+}
+
+
 def stock_state(product: Product | None) -> str:
     if product is None:
         return "—"
     if not product.manage_stock or product.stock_quantity is None:
-        return product.stock_status.replace("onbackorder", "backorder")
+        status = product.stock_status
+        return _(STOCK_STATUSES[status]) if status in STOCK_STATUSES else status
     if product.stock_quantity <= 0:
-        return f"out ({product.stock_quantity})"
-    return f"in stock ({product.stock_quantity})"
+        return _("out ({n})").format(n=product.stock_quantity)
+    return _("in stock ({n})").format(n=product.stock_quantity)
 
 
 def total_weight(order: Order, products: dict[int, Product]) -> Decimal | None:
@@ -76,26 +89,36 @@ def render_summary(
         f" {look.symbol} {label(order.status)} ",
         style=f"bold {look.text_colour} on {look.colour}",
     )
-    text.append(f"  created {local_time(order.date_created)} ({age(order.date_created)})")
-    text.append(f"  · modified {age(order.date_modified)}\n")
-    text.append("Customer  ", style="bold")
+    text.append(
+        "  "
+        + _("created {when} ({age})").format(
+            when=local_time(order.date_created), age=age(order.date_created)
+        )
+    )
+    text.append("  · " + _("modified {age}").format(age=age(order.date_modified)) + "\n")
+    text.append(_("Customer") + "  ", style="bold")
     text.append(order.customer_name)
     for part in (order.billing.email, order.billing.phone):
         if part:
             text.append(f" · {part}")
     if order.customer_note:
-        text.append("\nCustomer note  ", style="bold")
+        text.append("\n" + _("Customer note") + "  ", style="bold")
         text.append(f"“{order.customer_note}”", style="italic")
-    text.append("\nPayment  ", style="bold")
+    text.append("\n" + _("Payment") + "  ", style="bold")
     text.append(order.payment_method_title or order.payment_method or "—")
-    text.append(f" · {'paid ' + local_time(order.date_paid) if order.is_paid else 'NOT PAID'}")
+    paid = (
+        _("paid {when}").format(when=local_time(order.date_paid))
+        if order.is_paid
+        else _("NOT PAID")
+    )
+    text.append(f" · {paid}")
     if order.transaction_id:
-        text.append(f" · transaction {order.transaction_id}")
-    text.append("\nShipping  ", style="bold")
+        text.append(" · " + _("transaction {id}").format(id=order.transaction_id))
+    text.append("\n" + _("Shipping") + "  ", style="bold")
     text.append(order.shipping_method or "—")
     weight = total_weight(order, details.products)
     if weight is not None:
-        text.append(f" · weight {weight.normalize():f} kg")
+        text.append(" · " + _("weight {kg} kg").format(kg=quantity(weight, current_language())))
     return text
 
 
@@ -109,13 +132,13 @@ def render_items(details: OrderDetails) -> Table:
     order = details.order
     refunded = refunded_quantities(details.refunds)
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
-    table.add_column("SKU", no_wrap=True, max_width=14)
-    table.add_column("Item", ratio=1, overflow="fold")
-    table.add_column("Qty", justify="right")
-    table.add_column("Unit", justify="right")
-    table.add_column("Total", justify="right")
-    table.add_column("Ref.", justify="right")
-    table.add_column("Stock", no_wrap=True)
+    table.add_column(_("SKU"), no_wrap=True, max_width=14)
+    table.add_column(_("Item"), ratio=1, overflow="fold")
+    table.add_column(_("Qty"), justify="right")
+    table.add_column(_("Unit"), justify="right")
+    table.add_column(_("Total"), justify="right")
+    table.add_column(_("Ref."), justify="right")
+    table.add_column(_("Stock"), no_wrap=True)
     for item in order.line_items:
         unit = item.subtotal / item.quantity if item.quantity else item.price
         table.add_row(
@@ -136,19 +159,19 @@ def render_totals(order: Order) -> Table:
     table.add_column(justify="right")
     money = order.currency
     rows = [
-        ("Subtotal", order.subtotal),
-        ("Discount", -order.discount_total),
-        ("Shipping", order.shipping_total),
-        ("Fees", sum((f.total for f in order.fee_lines), Decimal("0"))),
-        ("Tax", order.total_tax),
-        ("Total", order.total),
-        ("Refunded", -order.total_refunded),
-        ("Net", order.net_total),
+        (N_("Subtotal"), order.subtotal),
+        (N_("Discount"), -order.discount_total),
+        (N_("Shipping"), order.shipping_total),
+        (N_("Fees"), sum((f.total for f in order.fee_lines), Decimal("0"))),
+        (N_("Tax"), order.total_tax),
+        (N_("Total"), order.total),
+        (N_("Refunded"), -order.total_refunded),
+        (N_("Net"), order.net_total),
     ]
     for label, amount in rows:
         if label in ("Discount", "Fees", "Refunded") and amount == 0:
             continue
-        table.add_row(label, format_money(amount, money))
+        table.add_row(_(label), format_money(amount, money))
     return table
 
 
@@ -160,9 +183,9 @@ def render_timeline(details: OrderDetails) -> Table:
     entries = timeline(details.notes, details.refunds, details.order.currency)
     for entry in entries:
         author = f" ({entry.author})" if entry.kind == "private" and entry.author else ""
-        table.add_row(local_time(entry.when), TIMELINE_MARKS[entry.kind], entry.text + author)
+        table.add_row(local_time(entry.when), _(TIMELINE_MARKS[entry.kind]), entry.text + author)
     if not entries:
-        table.add_row("", "", "No notes yet.")
+        table.add_row("", "", _("No notes yet."))
     return table
 
 
@@ -199,15 +222,17 @@ class OrderDetailScreen(Screen[None]):
         self.details: OrderDetails | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Order #{self.order_id}", id="detail-title", classes="screen-title")
+        yield Static(_(
+            "Order #{order_id}"
+        ).format(order_id=self.order_id), id="detail-title", classes="screen-title")
         with VerticalScroll(id="detail-body"):
-            yield Static("Loading…", id="detail-summary")
+            yield Static(_("Loading…"), id="detail-summary")
             with Horizontal(id="detail-addresses"):
                 yield Static("", id="detail-billing", classes="address")
                 yield Static("", id="detail-shipping", classes="address")
             yield Static("", id="detail-items")
             yield Static("", id="detail-totals")
-            yield Static("Timeline", classes="section-title")
+            yield Static(_("Timeline"), classes="section-title")
             yield Static("", id="detail-timeline")
         yield Footer()
 
@@ -234,9 +259,13 @@ class OrderDetailScreen(Screen[None]):
                 await shop.list_products(include=product_ids, per_page=100) if product_ids else []
             )
         except ShopError as error:
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             if self.details is None:
-                self.query_one("#detail-summary", Static).update(f"Could not load: {error}")
+                self.query_one("#detail-summary", Static).update(_(
+                    "Could not load: {error}"
+                ).format(error=error_text(error)))
             return
         details = OrderDetails(order, notes, refunds, {p.id: p for p in products})
         self.post_message(self.Loaded(details))
@@ -244,10 +273,19 @@ class OrderDetailScreen(Screen[None]):
     def on_order_detail_screen_loaded(self, message: Loaded) -> None:
         self.details = details = message.details
         order = details.order
-        self.query_one("#detail-title", Static).update(
-            f"Order #{order.number} · {order.customer_name} · "
-            f"{format_money(order.total, order.currency)}"
+        title = _("Order #{number} · {customer} · {total}").format(
+            number=order.number,
+            customer=order.customer_name,
+            total=format_money(order.total, order.currency),
         )
+        if self.app.session is not None:  # type: ignore[attr-defined]
+            # Several shops open: numbers repeat across shops, so the title says whose.
+            title = _("{shop} · {title} · {code}").format(
+                shop=self.app.shop_name_of(order.id),  # type: ignore[attr-defined]
+                title=title,
+                code=self.app.order_ref(order),  # type: ignore[attr-defined]
+            )
+        self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail-summary", Static).update(
             render_summary(
                 details,
@@ -256,10 +294,10 @@ class OrderDetailScreen(Screen[None]):
             )
         )
         self.query_one("#detail-billing", Static).update(
-            render_address("Billing", order, "billing")
+            render_address(_("Billing"), order, "billing")
         )
         self.query_one("#detail-shipping", Static).update(
-            render_address("Shipping", order, "shipping")
+            render_address(_("Shipping"), order, "shipping")
         )
         self.query_one("#detail-items", Static).update(render_items(details))
         self.query_one("#detail-totals", Static).update(render_totals(order))
@@ -303,10 +341,10 @@ class OrderDetailScreen(Screen[None]):
         if customer_id:
             self.app.open_customers(customer_id)  # type: ignore[attr-defined]
         else:
-            self.notify("A guest order: no customer account.", severity="warning")
+            self.notify(_("A guest order: no customer account."), severity="warning")
 
     def action_status(self) -> None:
         if self.details is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         self.app.pick_status([self.details.order])  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from client.errors import Conflict, ShopError
 from client.model import STOCK_HOLDING_STATUSES, Order, Product
@@ -38,14 +38,17 @@ from screens.edit_dialogs import (
 )
 from screens.order_detail import render_totals, stock_state
 from tui.addresses import ADDRESS_FIELDS, AddressKind
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.order_draft import DraftLine, OrderDraft, ShippingChoice, Verdict, address_dict
 from tui.render import format_money
+from tui.widgets.footer import Footer
 
 #: Most products loaded for searching locally (10 pages); bigger catalogues are searched
 #: in the shop (name and exact SKU; EAN only among those loaded).
 CATALOGUE_LIMIT = 1000
 
-LINE_COLUMNS = ("SKU", "Item", "Qty", "Unit", "Total", "Stock")
+LINE_COLUMNS = (N_("SKU"), N_("Item"), N_("Qty"), N_("Unit"), N_("Total"), N_("Stock"))
 
 
 def line_row(line: DraftLine, product: Product | None, currency: str) -> list[Text | str]:
@@ -64,7 +67,7 @@ def line_row(line: DraftLine, product: Product | None, currency: str) -> list[Te
         total = f"≈{total}"
     name = Text(line.name, style=style)
     if line.is_new:
-        name.append("  new", style="green")
+        name.append(_("  new"), style="green")
     return [
         Text(line.sku or "—", style=style),
         name,
@@ -147,10 +150,12 @@ class OrderEditScreen(Screen[None]):
     # ---- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Edit order #{self.order_id}", id="edit-title", classes="screen-title")
-        yield Static("Loading…", id="edit-banner")
+        yield Static(_(
+            "Edit order #{order_id}"
+        ).format(order_id=self.order_id), id="edit-title", classes="screen-title")
+        yield Static(_("Loading…"), id="edit-banner")
         table: DataTable[Text | str] = DataTable(id="edit-lines", cursor_type="row")
-        table.add_columns(*LINE_COLUMNS)
+        table.add_columns(*(_(c) for c in LINE_COLUMNS))
         yield table
         with VerticalScroll(id="edit-body"):
             with Horizontal(id="edit-addresses"):
@@ -187,8 +192,12 @@ class OrderEditScreen(Screen[None]):
             order = await self.shop.get_order(self.order_id)
             products = await self._products_of(order)
         except ShopError as error:
-            self.query_one("#edit-banner", Static).update(f"Could not load: {error}")
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.query_one("#edit-banner", Static).update(_(
+                "Could not load: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             return
         self.post_message(self.Loaded(order, products))
 
@@ -202,8 +211,13 @@ class OrderEditScreen(Screen[None]):
         order = message.order
         self.draft = OrderDraft(order, dict(message.products), holding_statuses=self._holding())
         self.query_one("#edit-title", Static).update(
-            f"Edit order #{order.number} · {self._status_label(order.status)} · "
-            f"{order.customer_name}"
+            _(
+                "Edit order #{number} · {status_label} · {customer_name}"
+            ).format(
+                number=order.number,
+                status_label=self._status_label(order.status),
+                customer_name=order.customer_name,
+            )
         )
         self.refresh_view()
 
@@ -226,10 +240,10 @@ class OrderEditScreen(Screen[None]):
             table.move_cursor(row=min(max(cursor, 0), len(draft.lines) - 1))
         self._draw_banner()
         self.query_one("#edit-billing", Static).update(
-            render_address_block("Billing (b)", draft.billing, address_dict(order.billing))
+            render_address_block(_("Billing (b)"), draft.billing, address_dict(order.billing))
         )
         self.query_one("#edit-shipping", Static).update(
-            render_address_block("Shipping to (s)", draft.shipping, address_dict(order.shipping))
+            render_address_block(_("Shipping to (s)"), draft.shipping, address_dict(order.shipping))
         )
         self.query_one("#edit-shipping-method", Static).update(self._shipping_text())
         problems = draft.problems()
@@ -252,13 +266,13 @@ class OrderEditScreen(Screen[None]):
         if changes:
             if text:
                 text.append("\n")
-            text.append("Unsaved: ", style="bold")
+            text.append(_("Unsaved: "), style="bold")
             text.append("; ".join(changes))
-            text.append("  (ctrl+s saves)", style="dim")
+            text.append(_("  (ctrl+s saves)"), style="dim")
         elif not text:
             text.append(
-                "a add · +/− qty · q type qty · x remove · b/s addresses · "
-                "m shipping · ctrl+s save",
+                _("a add · +/− qty · q type qty · x remove · b/s addresses · "
+                "m shipping · ctrl+s save"),
                 style="dim",
             )
         banner.update(text)
@@ -267,14 +281,14 @@ class OrderEditScreen(Screen[None]):
         draft = self.draft
         assert draft is not None
         order = draft.order
-        text = Text("Shipping method (m)  ", style="bold")
+        text = Text(_("Shipping method (m)  "), style="bold")
         if order.shipping_lines:
             line = order.shipping_lines[0]
             text.append(
                 f"{line.method_title} ({line.method_id}) {format_money(line.total, order.currency)}"
             )
         else:
-            text.append("none")
+            text.append(_("none"))
         if draft.shipping_choice is not None:
             choice = draft.shipping_choice
             text.append("  →  ", style="bold")
@@ -283,20 +297,23 @@ class OrderEditScreen(Screen[None]):
                 f"{format_money(choice.total, order.currency)}",
                 style="bold yellow",
             )
-            text.append("  unsaved", style="dim")
+            text.append(_("  unsaved"), style="dim")
         return text
 
     def _totals(self) -> Group:
         draft = self.draft
         assert draft is not None
         order = draft.order
-        parts: list[object] = [Text("Totals from the shop", style="bold"), render_totals(order)]
+        parts: list[object] = [Text(_("Totals from the shop"), style="bold"), render_totals(order)]
         if any(line.changed for line in draft.lines) or draft.shipping_choice is not None:
             parts.append(
                 Text(
-                    f"Items after your edits ≈ "
-                    f"{format_money(draft.estimated_items_total, order.currency)} before tax: "
-                    "the shop recomputes every total when you save.",
+                    _(
+                        "Items after your edits ≈ {format_money} before tax: the shop recomputes "
+                        "every total when you save."
+                    ).format(
+                        format_money=format_money(draft.estimated_items_total, order.currency),
+                    ),
                     style="dim",
                 )
             )
@@ -313,11 +330,11 @@ class OrderEditScreen(Screen[None]):
 
     def _current_line(self) -> DraftLine | None:
         if self.draft is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return None
         table = self.query_one("#edit-lines", DataTable)
         if not self.draft.lines or table.cursor_row < 0:
-            self.notify("No line on the order.", severity="warning")
+            self.notify(_("No line on the order."), severity="warning")
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         return self.draft.line(str(key))
@@ -325,7 +342,7 @@ class OrderEditScreen(Screen[None]):
     def _items_refused(self) -> bool:
         draft = self.draft
         if draft is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return True
         if not draft.items_editable:
             self.notify(
@@ -403,7 +420,7 @@ class OrderEditScreen(Screen[None]):
     def action_address(self, kind: AddressKind) -> None:
         draft = self.draft
         if draft is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         current = draft.billing if kind == "billing" else draft.shipping
 
@@ -442,19 +459,19 @@ class OrderEditScreen(Screen[None]):
     def action_save(self) -> None:
         draft = self.draft
         if draft is None:
-            self.notify("The order is still loading.", severity="warning")
+            self.notify(_("The order is still loading."), severity="warning")
             return
         if self.saving:
             return
         problems = draft.problems()
         if problems:
-            self.notify(problems[0].message, title="Not saved", severity="error", timeout=8)
+            self.notify(problems[0].message, title=_("Not saved"), severity="error", timeout=8)
             return
         if not draft.dirty:
-            self.notify("Nothing to save.")
+            self.notify(_("Nothing to save."))
             return
         self.saving = True
-        self.query_one("#edit-banner", Static).update(Text("Saving…", style="bold"))
+        self.query_one("#edit-banner", Static).update(Text(_("Saving…"), style="bold"))
         self.save(draft.order, draft.changes(), draft.describe())
 
     @work(exclusive=True, group="edit-save", exit_on_error=False)
@@ -464,9 +481,11 @@ class OrderEditScreen(Screen[None]):
         except Conflict:
             self.saving = False
             self.notify(
-                f"Order #{before.number} was changed by someone else since you opened it; "
-                "nothing was saved. ctrl+r reloads it (your edits are dropped).",
-                title="Not saved",
+                _(
+                    "Order #{number} was changed by someone else since you opened it; nothing "
+                    "was saved. ctrl+r reloads it (your edits are dropped)."
+                ).format(number=before.number),
+                title=_("Not saved"),
                 severity="error",
                 timeout=12,
             )
@@ -475,8 +494,8 @@ class OrderEditScreen(Screen[None]):
         except ShopError as error:
             self.saving = False
             self.notify(
-                f"The shop refused the changes: {error}",
-                title="Not saved",
+                _("The shop refused the changes: {error}").format(error=error_text(error)),
+                title=_("Not saved"),
                 severity="error",
                 timeout=12,
             )
@@ -491,9 +510,13 @@ class OrderEditScreen(Screen[None]):
         self.saving = False
         self.app.orders_changed.publish({order.id})  # type: ignore[attr-defined]
         self.notify(
-            f"Saved. Total {format_money(order.total, order.currency)} "
-            f"(was {format_money(before.total, before.currency)}).",
-            title=f"Order #{order.number}",
+            _(
+                "Saved. Total {format_money} (was {format_money2})."
+            ).format(
+                format_money=format_money(order.total, order.currency),
+                format_money2=format_money(before.total, before.currency),
+            ),
+            title=_("Order #{number}").format(number=order.number),
         )
 
     async def _attribute(self, order: Order, words: list[str]) -> None:
@@ -508,7 +531,9 @@ class OrderEditScreen(Screen[None]):
         try:
             await self.shop.add_note(order.id, note)
         except ShopError as error:
-            self.notify(f"Saved, but the attribution note failed: {error}", severity="warning")
+            self.notify(_(
+                "Saved, but the attribution note failed: {error}"
+            ).format(error=error_text(error)), severity="warning")
 
     # ---- leaving --------------------------------------------------------------------
 
@@ -523,9 +548,9 @@ class OrderEditScreen(Screen[None]):
         if draft is not None and draft.dirty and not self.saving:
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "Leave without saving? Unsaved: " + "; ".join(draft.describe()),
-                    title="Unsaved changes",
-                    yes_label="Leave",
+                    _("Leave without saving? Unsaved: ") + "; ".join(draft.describe()),
+                    title=_("Unsaved changes"),
+                    yes_label=_("Leave"),
                 )
             )
             if not leave:

@@ -38,11 +38,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from client.errors import ShopError
 from client.model import Order, Product
 from screens.scan import ScanInput, signal_scan
+from tui.error_text import error_text
+from tui.i18n import _, ngettext
 from tui.messages import MessageStore, MessageStoreError
 from tui.packing import (
     TRACKING_CARRIER_META,
@@ -62,6 +64,7 @@ from tui.scan_codes import (
     looks_like_order_code,
     resolve_order,
 )
+from tui.widgets.footer import Footer
 
 #: Statuses in which an order must not be packed (shipped already, or not to be sent).
 BLOCKED_STATUSES = frozenset({"completed", "cancelled", "refunded", "failed", "trash"})
@@ -86,11 +89,11 @@ def render_lines(state: PackState, selected: int) -> Table:
     """The lines to pack: code, item, needed and packed, the chosen line reversed."""
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("SKU", no_wrap=True, max_width=16)
-    table.add_column("EAN/GTIN", no_wrap=True, max_width=14)
-    table.add_column("Item", ratio=1, overflow="ellipsis", no_wrap=True)
-    table.add_column("Need", justify="right", no_wrap=True)
-    table.add_column("Packed", justify="right", no_wrap=True)
+    table.add_column(_("SKU"), no_wrap=True, max_width=16)
+    table.add_column(_("EAN/GTIN"), no_wrap=True, max_width=14)
+    table.add_column(_("Item"), ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(_("Need"), justify="right", no_wrap=True)
+    table.add_column(_("Packed"), justify="right", no_wrap=True)
     for index, line in enumerate(state.lines):
         if line.done:
             style, mark = "green", "✓"
@@ -101,7 +104,11 @@ def render_lines(state: PackState, selected: int) -> Table:
         if index == selected:
             style = f"{style} reverse".strip()
             mark = "▶" if not line.done else mark
-        name = line.name if line.scannable else f"{line.name} (no code: count by hand)"
+        name = (
+        line.name
+        if line.scannable
+        else _("{name} (no code: count by hand)").format(name=line.name)
+    )
         table.add_row(
             mark,
             line.sku or "—",
@@ -121,16 +128,20 @@ def order_info(
     text = Text()
     destination = order.shipping if order.shipping.lines() else order.billing
     place = ", ".join(p for p in (destination.city, destination.country) if p)
-    parts = [order.customer_name, place, order.shipping_method or "no shipping method"]
+    parts = [order.customer_name, place, order.shipping_method or _("no shipping method")]
     text.append(" · ".join(p for p in parts if p))
     if shipped:
-        text.append("\n✓ Shipped from this screen.", style="bold green")
+        text.append(_("\n✓ Shipped from this screen."), style="bold green")
     elif order.status in BLOCKED_STATUSES:
-        text.append(f"\n✖ This order is {label(order.status)}: do not ship it.", style="bold red")
+        text.append(_(
+            "\n✖ This order is {label}: do not ship it."
+        ).format(label=label(order.status)), style="bold red")
     elif order.status in UNPAID_STATUSES:
-        text.append(f"\n⚠ {label(order.status)}: not paid yet.", style="bold yellow")
+        text.append(_(
+            "\n⚠ {label}: not paid yet."
+        ).format(label=label(order.status)), style="bold yellow")
     if order.customer_note.strip():
-        text.append("\nNote: ", style="bold")
+        text.append(_("\nNote: "), style="bold")
         text.append(f"“{order.customer_note.strip()}”", style="italic")
     return text
 
@@ -160,21 +171,24 @@ class ShipScreen(ModalScreen[Shipment | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ship-dialog", classes="dialog"):
             yield Static(
-                f"Ship #{self.order.number} · {self.items} item{'s' if self.items != 1 else ''}"
-                " packed",
+                ngettext(
+                    "Ship #{number} · {items} item packed",
+                    "Ship #{number} · {items} items packed",
+                    self.items,
+                ).format(number=self.order.number, items=self.items),
                 classes="dialog-title",
             )
-            yield Static("Carrier (↑/↓ to choose, or type)", classes="ship-label")
+            yield Static(_("Carrier (↑/↓ to choose, or type)"), classes="ship-label")
             yield Input(
                 self.initial_carrier,
                 id="ship-carrier",
                 suggester=SuggestFromList(CARRIERS, case_sensitive=False),
             )
-            yield Static("Tracking number (scan the label)", classes="ship-label")
-            yield ScanInput(id="ship-tracking", placeholder="scan or type…")
+            yield Static(_("Tracking number (scan the label)"), classes="ship-label")
+            yield ScanInput(id="ship-tracking", placeholder=_("scan or type…"))
             yield Static("", id="ship-message")
             yield Static(
-                "enter: complete · ctrl+n: no tracking · escape: not yet",
+                _("enter: complete · ctrl+n: no tracking · escape: not yet"),
                 classes="dialog-hint",
             )
 
@@ -216,12 +230,12 @@ class ShipScreen(ModalScreen[Shipment | None]):
     def _finish(self) -> None:
         tracking = "".join(clean_code(self.query_one("#ship-tracking", Input).value).split())
         if not tracking:
-            self._say("Scan or type the tracking number (ctrl+n ships without one).")
+            self._say(_("Scan or type the tracking number (ctrl+n ships without one)."))
             self.query_one("#ship-tracking", Input).focus()
             return
         carrier = self.carrier or guess_carrier(tracking) or ""
         if not carrier:
-            self._say("Choose the carrier (↑/↓) or type its name.")
+            self._say(_("Choose the carrier (↑/↓) or type its name."))
             self.query_one("#ship-carrier", Input).focus()
             return
         self.dismiss(Shipment(carrier, tracking))
@@ -295,15 +309,17 @@ class PackScreen(Screen[None]):
     # ---- building ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Pack order #{self.order_id}", id="pack-title", classes="screen-title")
-        yield Static("Loading…", id="pack-info")
+        yield Static(_(
+            "Pack order #{order_id}"
+        ).format(order_id=self.order_id), id="pack-title", classes="screen-title")
+        yield Static(_("Loading…"), id="pack-info")
         with VerticalScroll(id="pack-lines"):
             yield Static("", id="pack-table")
         with Vertical(id="pack-bottom"):
             yield ProgressBar(id="pack-progress", show_eta=False, show_percentage=False)
             yield Static("", id="pack-count")
             yield ScanInput(
-                adjust_keys=True, id="scan-input", placeholder="scan a product (SKU or EAN)…"
+                adjust_keys=True, id="scan-input", placeholder=_("scan a product (SKU or EAN)…")
             )
             yield Static("", id="scan-message")
         yield Footer()
@@ -334,8 +350,12 @@ class PackScreen(Screen[None]):
             )
             products = await self._products(order)
         except ShopError as error:
-            signal_scan(self, False, f"Could not load order #{self.order_id}: {error}")
-            self.query_one("#pack-info", Static).update(f"Could not load: {error}")
+            signal_scan(self, False, _(
+                "Could not load order #{order_id}: {error}"
+            ).format(order_id=self.order_id, error=error_text(error)))
+            self.query_one("#pack-info", Static).update(_(
+                "Could not load: {error}"
+            ).format(error=error_text(error)))
             return
         self.post_message(self.Loaded(PackLoad(order, products, refunded_quantities(refunds))))
 
@@ -385,8 +405,9 @@ class PackScreen(Screen[None]):
             signal_scan(
                 self,
                 False,
-                f"Order #{load.order.number} was set to {self._label(load.order.status)} in "
-                "the shop meanwhile: do not ship it.",
+                _(
+                    "Order #{number} was set to {label} in the shop meanwhile: do not ship it."
+                ).format(number=load.order.number, label=self._label(load.order.status)),
             )
 
     def _first_message(self) -> None:
@@ -396,14 +417,19 @@ class PackScreen(Screen[None]):
             signal_scan(
                 self,
                 False,
-                f"#{order.number} is {self._label(order.status)}: nothing to pack. "
-                "Scan the next order.",
+                _(
+                    "#{number} is {label}: nothing to pack. Scan the next order."
+                ).format(number=order.number, label=self._label(order.status)),
             )
         elif not self.state.lines:
-            signal_scan(self, False, f"#{order.number} has nothing left to pack.")
+            signal_scan(self, False, _(
+                "#{number} has nothing left to pack."
+            ).format(number=order.number))
         else:
             self.query_one("#scan-message", Static).update(
-                f"Scan each item of #{order.number}: {self.state.needed} to pack."
+                _(
+                    "Scan each item of #{number}: {needed} to pack."
+                ).format(number=order.number, needed=self.state.needed)
             )
 
     # ---- showing -------------------------------------------------------------------
@@ -412,20 +438,22 @@ class PackScreen(Screen[None]):
         state, order = self.state, self.order
         if state is None or order is None:
             return
-        title = f"Pack #{order.number} · {self._label(order.status)}"
+        title = _("Pack #{number} · {status}").format(
+            number=order.number, status=self._label(order.status)
+        )
         if self.shipped:
-            title += " · shipped"
+            title += " · " + _("shipped")
         self.query_one("#pack-title", Static).update(title)
         self.query_one("#pack-table", Static).update(render_lines(state, self.selected))
         bar = self.query_one("#pack-progress", ProgressBar)
         bar.update(total=max(state.needed, 1), progress=state.packed)
-        count = f"Packed {state.packed} of {state.needed}"
+        count = _("Packed {packed} of {needed}").format(packed=state.packed, needed=state.needed)
         if state.by_hand:
-            count += f" · {state.by_hand} by hand"
+            count += " · " + _("{n} by hand").format(n=state.by_hand)
         self.query_one("#pack-count", Static).update(count)
         self.set_class(state.complete, "-complete")
         if self.shipped or order.status in BLOCKED_STATUSES or not state.lines:
-            self.query_one("#scan-input", Input).placeholder = "scan the next order's number…"
+            self.query_one("#scan-input", Input).placeholder = _("scan the next order's number…")
         lines = self.query_one("#pack-lines", VerticalScroll)
         lines.scroll_to(y=max(0, self.selected - 2), animate=False)
 
@@ -448,7 +476,9 @@ class PackScreen(Screen[None]):
             return
         if self.state is None or self.order is None:
             self._pending.append(code)
-            self.query_one("#scan-message", Static).update(f"Loading the order… ({code} kept)")
+            self.query_one("#scan-message", Static).update(_(
+                "Loading the order… ({code} kept)"
+            ).format(code=code))
             return
         self.handle_scan(code)
 
@@ -457,7 +487,9 @@ class PackScreen(Screen[None]):
         assert self.state is not None and self.order is not None
         if self.shipping:
             signal_scan(
-                self, False, f"Still completing #{self.order.number}; scan again in a moment."
+                self, False, _(
+                    "Still completing #{number}; scan again in a moment."
+                ).format(number=self.order.number)
             )
             return
         if self.shipped or self.order.status in BLOCKED_STATUSES or not self.state.lines:
@@ -469,8 +501,10 @@ class PackScreen(Screen[None]):
                 signal_scan(
                     self,
                     False,
-                    f"✖ {code} is an order, not an item. Finish #{self.order.number} first "
-                    "(or escape to leave it).",
+                    _(
+                        "✖ {code} is an order, not an item. Finish #{number} first (or escape to "
+                        "leave it)."
+                    ).format(code=code, number=self.order.number),
                 )
             else:
                 self.open_order(code)
@@ -490,15 +524,21 @@ class PackScreen(Screen[None]):
         try:
             found = await resolve_order(self.app.shop, self.app.queue, code)  # type: ignore[attr-defined]
         except ShopError as error:
-            signal_scan(self, False, f"✖ Could not look up {code}: {error}")
+            signal_scan(self, False, _(
+                "✖ Could not look up {code}: {error}"
+            ).format(code=code, error=error_text(error)))
             return
         if found is None:
             signal_scan(
-                self, False, f"✖ Unknown code {code}: not an item of this order, not an order."
+                self, False, _(
+                    "✖ Unknown code {code}: not an item of this order, not an order."
+                ).format(code=code)
             )
             return
         if found.order_id == self.order_id:
-            signal_scan(self, False, f"✖ #{found.number} is the order on screen.")
+            signal_scan(self, False, _(
+                "✖ #{number} is the order on screen."
+            ).format(number=found.number))
             return
         self.app.switch_screen(PackScreen(found.order_id))
 
@@ -519,7 +559,7 @@ class PackScreen(Screen[None]):
         if self.state is None or self.order is None:
             return False
         if self.shipped or self.shipping or self.order.status in BLOCKED_STATUSES:
-            signal_scan(self, False, "✖ This order is not being packed any more.")
+            signal_scan(self, False, _("✖ This order is not being packed any more."))
             return False
         return True
 
@@ -562,7 +602,7 @@ class PackScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.shipping:
-            signal_scan(self, False, "Completing the order with the shop; wait a moment.")
+            signal_scan(self, False, _("Completing the order with the shop; wait a moment."))
             return
         self.app.pop_screen()
 
@@ -570,13 +610,17 @@ class PackScreen(Screen[None]):
         if self.state is None or self.order is None:
             return
         if self.shipped:
-            signal_scan(self, True, f"#{self.order.number} is shipped. Scan the next order.")
+            signal_scan(self, True, _(
+                "#{number} is shipped. Scan the next order."
+            ).format(number=self.order.number))
             return
         if not self._editable():
             return
         if not self.state.complete:
             missing = self.state.needed - self.state.packed
-            signal_scan(self, False, f"✖ {missing} item(s) still to pack before shipping.")
+            signal_scan(self, False, _(
+                "✖ {missing} item(s) still to pack before shipping."
+            ).format(missing=missing))
             return
         self.ship()
 
@@ -601,7 +645,7 @@ class PackScreen(Screen[None]):
         self.action_focus_scan()
         if shipment is None:
             self.query_one("#scan-message", Static).update(
-                "Everything is packed. F9 ships it (carrier and tracking number)."
+                _("Everything is packed. F9 ships it (carrier and tracking number).")
             )
             return
         if shipment.carrier:
@@ -625,7 +669,7 @@ class PackScreen(Screen[None]):
         warnings: list[str] = []
         via_extension = False
         if shipment.tracking:
-            self._progress("Saving the tracking number…")
+            self._progress(_("Saving the tracking number…"))
             via_extension = await self._tracking_extension(order.id)
             if via_extension:
                 try:
@@ -636,7 +680,9 @@ class PackScreen(Screen[None]):
                         date_shipped=date.today(),
                     )
                 except ShopError as error:
-                    warnings.append(f"Shipment Tracking refused it ({error}); sent as a note")
+                    warnings.append(_(
+                        "Shipment Tracking refused it ({error}); sent as a note"
+                    ).format(error=error_text(error)))
                     via_extension = False
             if not via_extension:
                 try:
@@ -653,35 +699,42 @@ class PackScreen(Screen[None]):
                     signal_scan(
                         self,
                         False,
-                        f"✖ Tracking not saved, order not completed: {error}. F9 tries again.",
+                        _(
+                            "✖ Tracking not saved, order not completed: {error}. F9 tries again."
+                        ).format(error=error_text(error)),
                     )
                     return
         if order.status != "completed":
-            self._progress("Completing the order…")
+            self._progress(_("Completing the order…"))
             worker = app.apply_status([order], "completed", notify=False)  # type: ignore[attr-defined]
             await worker.wait()
             try:
                 current = await shop.get_order(order.id)
             except ShopError as error:
-                signal_scan(self, False, f"✖ Could not check the order's status: {error}")
+                signal_scan(self, False, _(
+                    "✖ Could not check the order's status: {error}"
+                ).format(error=error_text(error)))
                 return
             if current.status != "completed":
                 signal_scan(
                     self,
                     False,
-                    f"✖ #{order.number} was not completed (still "
-                    f"{self._label(current.status)}). F9 tries again.",
+                    _(
+                        "✖ #{number} was not completed (still {label}). F9 tries again."
+                    ).format(number=order.number, label=self._label(current.status)),
                 )
                 return
             self.order = order = current
         if shipment.tracking and not via_extension:
-            self._progress("Sending the tracking number to the customer…")
+            self._progress(_("Sending the tracking number to the customer…"))
             try:
                 await shop.add_note(
                     order.id, self._customer_text(order, shipment), customer_note=True
                 )
             except ShopError as error:
-                warnings.append(f"customer not told the tracking number ({error})")
+                warnings.append(_(
+                    "customer not told the tracking number ({error})"
+                ).format(error=error_text(error)))
         await self._pack_note(order, shipment, warnings)
         self.shipped = True
         self._refresh_view()
@@ -689,11 +742,15 @@ class PackScreen(Screen[None]):
             order_info(order, shipped=True, label=self._label)
         )
         shown = tracking_text(shipment.carrier, shipment.tracking) if shipment.tracking else ""
-        told = " sent to the customer" if shown else ""
-        text = f"✓ #{order.number} completed{' · ' + shown + told if shown else ''}."
+        if shown:
+            text = _("✓ #{number} completed · {tracking} sent to the customer.").format(
+                number=order.number, tracking=shown
+            )
+        else:
+            text = _("✓ #{number} completed.").format(number=order.number)
         if warnings:
-            text += f" Warning: {'; '.join(warnings)}."
-        signal_scan(self, not warnings, text + " Scan the next order.")
+            text += " " + _("Warning: {warnings}.").format(warnings="; ".join(warnings))
+        signal_scan(self, not warnings, text + _(" Scan the next order."))
 
     async def _tracking_extension(self, order_id: int) -> bool:
         probe = getattr(self.app.shop, "shipment_tracking_available", None)  # type: ignore[attr-defined]
@@ -706,7 +763,7 @@ class PackScreen(Screen[None]):
 
     def _customer_text(self, order: Order, shipment: Shipment) -> str:
         config = self.app.config  # type: ignore[attr-defined]
-        lang = config.lang if config.lang in ("en", "fr") else "en"
+        lang = self.app.customer_lang  # type: ignore[attr-defined]
         try:
             template = MessageStore(lang=lang).load().status_template("completed")
         except (MessageStoreError, OSError):
@@ -739,4 +796,4 @@ class PackScreen(Screen[None]):
         try:
             await self.app.shop.add_note(order.id, text, customer_note=False)  # type: ignore[attr-defined]
         except ShopError as error:
-            warnings.append(f"packing note not saved ({error})")
+            warnings.append(_("packing note not saved ({error})").format(error=error_text(error)))

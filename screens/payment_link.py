@@ -22,12 +22,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.errors import ShopError
 from client.model import Order
 from tui.clipboard import copy_text
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.render import format_money, local_time
+from tui.widgets.footer import Footer
 
 #: Light modules around the code: scanners need a margin lighter than the code.
 QR_BORDER = 2
@@ -59,21 +62,22 @@ def qr_text(data: str) -> Text:
 def no_link_reason(order: Order, status_label: str) -> str | None:
     """Why the order has no usable payment link (None when it has one)."""
     if order.is_paid:
-        method = order.payment_method_title or order.payment_method or "no method recorded"
-        return (
-            f"Order #{order.number} was paid on {local_time(order.date_paid)} ({method}). "
-            "No payment link is needed."
-        )
+        method = order.payment_method_title or order.payment_method or _("no method recorded")
+        return _(
+            "Order #{number} was paid on {when} ({method}). No payment link is needed."
+        ).format(number=order.number, when=local_time(order.date_paid), method=method)
     if order.total <= 0:
-        return f"Order #{order.number} has nothing to pay (total {format_money(order.total)})."
-    if not order.needs_payment:
-        return (
-            f"Order #{order.number} is {status_label}: the shop takes payment on its pay page "
-            "only for orders Pending payment or Failed. Set it to Pending payment first "
-            "(s on the order), then open the link again."
+        return _("Order #{number} has nothing to pay (total {total}).").format(
+            number=order.number, total=format_money(order.total)
         )
+    if not order.needs_payment:
+        return _(
+            "Order #{number} is {status}: the shop takes payment on its pay page only for "
+            "orders Pending payment or Failed. Set it to Pending payment first (s on the "
+            "order), then open the link again."
+        ).format(number=order.number, status=status_label)
     if not order.payment_url:
-        return "The shop gave no payment link for this order."
+        return _("The shop gave no payment link for this order.")
     return None
 
 
@@ -107,11 +111,13 @@ class PaymentLinkScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Payment link · order #{self.order_id}", id="link-title", classes="screen-title"
+            _(
+                "Payment link · order #{order_id}"
+            ).format(order_id=self.order_id), id="link-title", classes="screen-title"
         )
         with VerticalScroll(id="link-body"), Horizontal(id="link-row"):
             yield Static("", id="link-qr")
-            yield Static("Loading…", id="link-info")
+            yield Static(_("Loading…"), id="link-info")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,16 +137,25 @@ class PaymentLinkScreen(Screen[None]):
         try:
             order = await self.app.shop.get_order(self.order_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#link-info", Static).update(f"Could not load the order: {error}")
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.query_one("#link-info", Static).update(_(
+                "Could not load the order: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             return
         self.post_message(self.Loaded(order))
 
     def on_payment_link_screen_loaded(self, message: Loaded) -> None:
         self.order = order = message.order
         self.query_one("#link-title", Static).update(
-            f"Payment link · order #{order.number} · {order.customer_name} · "
-            f"{format_money(order.total, order.currency)}"
+            _(
+                "Payment link · order #{number} · {customer_name} · {format_money}"
+            ).format(
+                number=order.number,
+                customer_name=order.customer_name,
+                format_money=format_money(order.total, order.currency),
+            )
         )
         qr = self.query_one("#link-qr", Static)
         info = self.query_one("#link-info", Static)
@@ -152,24 +167,24 @@ class PaymentLinkScreen(Screen[None]):
         qr.display = True
         qr.update(qr_text(order.payment_url))
         text = Text()
-        text.append("To pay  ", style="bold")
+        text.append(_("To pay  "), style="bold")
         text.append(format_money(order.total, order.currency))
-        text.append(f"\nFor  {order.customer_name}")
+        text.append(_("\nFor  {customer_name}").format(customer_name=order.customer_name))
         if order.billing.email:
             text.append(f" · {order.billing.email}")
-        text.append("\n\nLink\n", style="bold")
+        text.append(_("\n\nLink\n"), style="bold")
         text.append(order.payment_url, style="underline")
         text.append("\n\n")
         text.append("y", style="bold reverse")
-        text.append(" copies the link (works over SSH).\n")
-        text.append("The customer can scan the code with a phone camera.", style="dim")
+        text.append(_(" copies the link (works over SSH).\n"))
+        text.append(_("The customer can scan the code with a phone camera."), style="dim")
         info.update(text)
 
     def action_copy(self) -> None:
         link = self.link
         if link is None:
             reason = self._reason(self.order) if self.order is not None else None
-            self.notify(reason or "The order is still loading.", severity="warning")
+            self.notify(reason or _("The order is still loading."), severity="warning")
             return
         outcome = copy_text(self.app, link)
         self.notify(outcome.message, severity="information" if outcome.sent else "warning")

@@ -16,11 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from client.errors import ShopError
 from tui.documents import PickEntry, aggregate_pick_list
+from tui.error_text import error_text
+from tui.i18n import _, ngettext
 from tui.print_jobs import fetch_orders, print_pick_list
+from tui.widgets.footer import Footer
 
 #: Order numbers shown per line on screen before "+N" (the PDF shows more).
 ORDERS_SHOWN = 6
@@ -60,7 +63,9 @@ class PickListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.order_ids)
         yield Static(
-            f"Pick list · {count} order{'s' if count != 1 else ''}",
+            ngettext("Pick list · {count} order", "Pick list · {count} orders", count).format(
+                count=count
+            ),
             id="pick-title",
             classes="screen-title",
         )
@@ -71,10 +76,10 @@ class PickListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#pick-table", DataTable)
-        table.add_column("SKU", key="sku")
-        table.add_column("Product", key="name")
-        table.add_column("Qty", key="qty")
-        table.add_column("Orders", key="orders")
+        table.add_column(_("SKU"), key="sku")
+        table.add_column(_("Product"), key="name")
+        table.add_column(_("Qty"), key="qty")
+        table.add_column(_("Orders"), key="orders")
         self.load()
 
     @work(exclusive=True, group="pick-load", exit_on_error=False)
@@ -82,12 +87,12 @@ class PickListScreen(Screen[None]):
         status = self.query_one("#pick-status", Static)
         bar = self.query_one("#pick-progress", ProgressBar)
         if not self.order_ids:
-            status.update("No orders: mark orders in the queue, or filter it, then press P.")
+            status.update(_("No orders: mark orders in the queue, or filter it, then press P."))
             bar.display = False
             return
         bar.display = True
         bar.update(total=len(self.order_ids), progress=0)
-        status.update(f"Fetching {len(self.order_ids)} orders…")
+        status.update(_("Fetching {count} orders…").format(count=len(self.order_ids)))
 
         def progress(done: int, total: int) -> None:
             bar.update(total=total, progress=done)
@@ -99,7 +104,7 @@ class PickListScreen(Screen[None]):
                 progress=progress,  # type: ignore[attr-defined]
             )
         except ShopError as error:
-            status.update(f"Could not fetch the orders: {error}")
+            status.update(_("Could not fetch the orders: {error}").format(error=error_text(error)))
             status.add_class("-error")
             return
         self.post_message(self.Loaded(aggregate_pick_list(orders), len(orders)))
@@ -119,22 +124,28 @@ class PickListScreen(Screen[None]):
             )
         items = sum(e.quantity for e in message.entries)
         missing = len(set(self.order_ids)) - message.orders
-        text = (
-            f"{len(message.entries)} lines · {items} items · {message.orders} orders"
-            " · p prints, s saves the PDF"
-        )
+        text = " · ".join((
+            ngettext("{n} line", "{n} lines", len(message.entries)).format(
+                n=len(message.entries)
+            ),
+            ngettext("{n} item", "{n} items", items).format(n=items),
+            ngettext("{n} order", "{n} orders", message.orders).format(n=message.orders),
+            _("p prints, s saves the PDF"),
+        ))
         if missing:
-            text += f" · {missing} order(s) no longer in the shop"
+            text += " · " + ngettext(
+                "{n} order no longer in the shop", "{n} orders no longer in the shop", missing
+            ).format(n=missing)
         status = self.query_one("#pick-status", Static)
         status.remove_class("-error")
         status.update(text)
 
     def _ready(self) -> bool:
         if self.entries is None:
-            self.notify("The pick list is still loading.", severity="warning")
+            self.notify(_("The pick list is still loading."), severity="warning")
             return False
         if not self.entries:
-            self.notify("Nothing to pick.", severity="warning")
+            self.notify(_("Nothing to pick."), severity="warning")
             return False
         return True
 
@@ -153,7 +164,9 @@ class PickListScreen(Screen[None]):
         result = await print_pick_list(config, self.entries, self.order_count, print_it=print_it)
         self.notify(
             result.message,
-            title="Printed" if result.printed else ("Saved" if result.ok else "Not printed"),
+            title=_("Printed")
+            if result.printed
+            else (_("Saved") if result.ok else _("Not printed")),
             severity="information" if result.ok else "error",
             timeout=8,
         )

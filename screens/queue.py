@@ -19,10 +19,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from client.protocol import FeedEvent
+from tui.i18n import N_, _, count, ngettext
 from tui.queue_model import UpsertResult
 from tui.render import format_money
 from tui.status_style import StatusStyles
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.order_format import short_age
 from tui.widgets.order_table import OrderTable
 
 #: Number keys filter by these statuses (0 shows all).
@@ -36,13 +38,26 @@ FILTER_KEYS: dict[str, str] = {
     "7": "failed",
 }
 
+#: The descriptions of the filter keys, in FILTER_KEYS's order (English ids, see tui.i18n).
+FILTER_DESCRIPTIONS = (
+    N_("Only pending"),
+    N_("Only processing"),
+    N_("Only on-hold"),
+    N_("Only completed"),
+    N_("Only cancelled"),
+    N_("Only refunded"),
+    N_("Only failed"),
+)
 SORTS = ("date", "number", "total", "status")
+#: The sort keys as the status bar names them (English ids).
+SORT_NAMES = {"date": N_("date"), "number": N_("number"), "total": N_("total"),
+              "status": N_("status")}
 
 CONNECTION_MARKS = {
-    "connecting": ("◌ connecting", "yellow"),
-    "live": ("● live", "green"),
-    "reconnecting": ("◌ reconnecting", "yellow"),
-    "offline": ("✖ offline", "red"),
+    "connecting": (N_("◌ connecting"), "yellow"),
+    "live": (N_("● live"), "green"),
+    "reconnecting": (N_("◌ reconnecting"), "yellow"),
+    "offline": (N_("✖ offline"), "red"),
 }
 
 
@@ -57,12 +72,15 @@ class QueueScreen(Screen[None]):
         Binding("O", "reverse", "Reverse", show=False, id="queue.reverse"),
         *(
             Binding(
-                key, f"filter('{status}')", f"Only {status}", show=False, id=f"queue.filter_{key}"
+                key, f"filter('{status}')", description, show=False, id=f"queue.filter_{key}"
             )
-            for key, status in FILTER_KEYS.items()
+            for (key, status), description in zip(
+                FILTER_KEYS.items(), FILTER_DESCRIPTIONS, strict=True
+            )
         ),
         Binding("0", "filter('')", "All statuses", show=False, id="queue.filter_all"),
         Binding("f", "pick_filter", "Filter", id="queue.filter"),
+        Binding("S", "pick_shop", _("Shops"), show=False, id="queue.shop_filter"),
         Binding("m", "messages", "Messages", id="queue.messages"),
         Binding("r", "refund", "Refund", show=False, id="queue.refund"),
         Binding("R", "receive_return", "Return", show=False, id="queue.return"),
@@ -80,10 +98,20 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-header", classes="screen-title")
-        yield Input(placeholder="search number, customer, email or SKU…", id="search")
-        yield OrderTable(id="orders")
+        yield Input(placeholder=_("search number, customer, email or SKU…"), id="search")
+        table = OrderTable(id="orders", **self._shop_columns())
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is not None:
+            table.code_of = session.code
+            table.shop_of = session.shop_of_order
+        yield table
         yield Static("", id="status-bar")
         yield KeyBar()
+
+    def _shop_columns(self) -> dict[str, object]:
+        """Several shops: codes in the order column and a Shop column."""
+        session = self.app.session  # type: ignore[attr-defined]
+        return {} if session is None else {"columns": session.columns()}
 
     @property
     def table(self) -> OrderTable:
@@ -135,12 +163,12 @@ class QueueScreen(Screen[None]):
         if len(new) == 1:
             order = new[0]
             text = (
-                f"#{order.number} · {order.customer_name} · "
+                f"{self.app.order_ref(order)} · {order.customer_name} · "  # type: ignore[attr-defined]
                 f"{format_money(order.total, order.currency)}"
             )
-            self.notify(text, title="New order")
+            self.notify(text, title=_("New order"))
         elif new:
-            self.notify(f"{len(new)} new orders", title="New orders")
+            self.notify(_("{count} new orders").format(count=len(new)), title=_("New orders"))
         if new and self.app.config.bell:  # type: ignore[attr-defined]
             self.app.bell()
 
@@ -148,23 +176,45 @@ class QueueScreen(Screen[None]):
 
     def _update_header(self) -> None:
         app = self.app
+        if app.session is not None:  # type: ignore[attr-defined]
+            self._update_shops_header()
+            return
         label, colour = CONNECTION_MARKS.get(app.connection, ("?", "white"))  # type: ignore[attr-defined]
         text = Text()
         text.append(app.shop_label, style="bold")  # type: ignore[attr-defined]
         if app.demo:  # type: ignore[attr-defined]
             text.append("  ")
-            text.append(" DEMO SHOP ", style="bold reverse yellow")
+            text.append(" " + _("DEMO SHOP") + " ", style="bold reverse yellow")
         text.append("   ")
-        text.append(label, style=colour)
+        text.append(_(label), style=colour)
         last_sync = app.feed.last_sync  # type: ignore[attr-defined]
         if last_sync is not None:
-            ago = humanize.naturaltime(datetime.now(UTC) - last_sync)
-            text.append(f" · synced {ago}", style="dim")
+            ago = short_age(humanize.naturaltime(datetime.now(UTC) - last_sync))
+            text.append(" · " + _("synced {ago}").format(ago=ago), style="dim")
         if app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
-            text.append("  offline: changes are queued", style="bold")
+            text.append("  " + _("offline: changes are queued"), style="bold")
         queued = app.queued_changes()  # type: ignore[attr-defined]
         if queued:
-            text.append(f"  · {queued} queued change(s)", style="bold reverse yellow")
+            queued_text = ngettext("{n} queued change", "{n} queued changes", queued)
+            text.append("  · " + queued_text.format(n=queued), style="bold reverse yellow")
+        self.query_one("#queue-header", Static).update(text)
+
+    def _update_shops_header(self) -> None:
+        """Several shops: each one's connection, and what waits in its journal."""
+        app = self.app
+        text = Text()
+        if app.demo:  # type: ignore[attr-defined]
+            text.append(" " + _("DEMO SHOP") + " ", style="bold reverse yellow")
+            text.append("  ")
+        text.append_text(app.session.indicator(app.queued_by_shop()))  # type: ignore[attr-defined]
+        away = [
+            name
+            for name in app.session.names  # type: ignore[attr-defined]
+            if app.session.state(name) in ("offline", "reconnecting")  # type: ignore[attr-defined]
+        ]
+        if away:
+            text.append("  ")
+            text.append(_("changes to {shops} are queued").format(shops=", ".join(away)), "bold")
         self.query_one("#queue-header", Static).update(text)
 
     def _update_status_bar(self) -> None:
@@ -173,26 +223,35 @@ class QueueScreen(Screen[None]):
         styles = self.styles_for_status
         text = Text()
         shown = len(model.view)
-        text.append(f"{shown:,} of {len(model):,} ", style="bold")
+        text.append(
+            _("{shown} of {total}").format(shown=count(shown), total=count(len(model))) + " ",
+            style="bold",
+        )
         if not self.app.loaded:  # type: ignore[attr-defined]
-            text.append("loading… ", style="bold reverse")
+            text.append(_("loading…") + " ", style="bold reverse")
+        if model.shop_filter:
+            # Before the status counts: at 80 columns the end of this line is cut.
+            shops = ", ".join(sorted(model.shop_filter))
+            text.append(" " + _("shop: {shops}").format(shops=shops) + " ", style="bold reverse")
         for key, status in FILTER_KEYS.items():
             style = styles[status]
             active = status in model.status_filter
             text.append(f"  {key} ", style="dim")
             text.append(
-                f"{style.symbol} {counts.get(status, 0):,}",
+                f"{style.symbol} {count(counts.get(status, 0))}",
                 style=f"{'reverse ' if active else ''}{style.colour}",
             )
         others = sum(n for s, n in counts.items() if s not in FILTER_KEYS.values())
         if others:
-            text.append(f"  other:{others:,}")
+            text.append("  " + _("other:{n}").format(n=count(others)))
         if model.search:
-            text.append(f"   search: {model.search!r}", style="bold")
+            text.append("   " + _("search: {search!r}").format(search=model.search), style="bold")
         marked = len(self.table.marked_ids)
         if marked:
-            text.append(f"   {marked} marked", style="bold reverse")
-        text.append(f"   sort: {model.sort_key}{' ↓' if model.descending else ' ↑'}", style="dim")
+            text.append("   " + _("{n} marked").format(n=marked), style="bold reverse")
+        arrow = " ↓" if model.descending else " ↑"
+        sort_name = _(SORT_NAMES.get(model.sort_key, model.sort_key))
+        text.append("   " + _("sort: {key}").format(key=sort_name) + arrow, style="dim")
         self.query_one("#status-bar", Static).update(text)
 
     # ---- search ---------------------------------------------------------------------
@@ -228,6 +287,8 @@ class QueueScreen(Screen[None]):
             self.table.focus()
         elif self.app.queue.status_filter:  # type: ignore[attr-defined]
             self.action_filter("")
+        elif self.app.queue.shop_filter:  # type: ignore[attr-defined]
+            self.set_shop_filter(frozenset())
         elif self.table.marked_ids:
             self.table.clear_marks()
             self._update_status_bar()
@@ -258,6 +319,37 @@ class QueueScreen(Screen[None]):
             chosen,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_shop":
+            return self.app.session is not None  # type: ignore[attr-defined]
+        return True
+
+    def set_shop_filter(self, shops: frozenset[str]) -> None:
+        """Several shops: only these shops' orders (empty: every shop)."""
+        self.app.queue.set_shop_filter(shops)  # type: ignore[attr-defined]
+        self.table.refresh_view()
+        self._update_status_bar()
+
+    def action_pick_shop(self) -> None:
+        from screens.shop_filter import ShopFilterPicker
+
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is None:
+            return
+
+        def chosen(shops: frozenset[str] | None) -> None:
+            if shops is not None:
+                self.set_shop_filter(shops)
+
+        self.app.push_screen(
+            ShopFilterPicker(
+                session.names,
+                self.app.queue.shop_filter,  # type: ignore[attr-defined]
+                counts=session.counts(self.app.queue),  # type: ignore[attr-defined]
+            ),
+            chosen,
+        )
+
     def action_sort(self) -> None:
         model = self.app.queue  # type: ignore[attr-defined]
         next_key = SORTS[(SORTS.index(model.sort_key) + 1) % len(SORTS)]
@@ -280,7 +372,7 @@ class QueueScreen(Screen[None]):
     def _cursor_order_id(self) -> int | None:
         order_id = self.table.cursor_order_id
         if order_id is None:
-            self.notify("No order under the cursor.", severity="warning")
+            self.notify(_("No order under the cursor."), severity="warning")
         return order_id
 
     def _marked_or_view(self) -> list[int]:

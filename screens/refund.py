@@ -23,12 +23,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from client.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound, ShopError
 from client.model import Order, Refund
 from client.protocol import RefundRequest, ShopCapabilities, ShopClient
 from tui.credit_notes import CreditNote, issue_credit_note
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.refund_plan import (
     OrderState,
     PlannedLine,
@@ -41,6 +43,7 @@ from tui.refund_plan import (
     to_request,
 )
 from tui.render import local_time
+from tui.widgets.footer import Footer
 
 Verdict = Literal["landed", "refused", "uncertain", "not_landed"]
 
@@ -83,13 +86,16 @@ async def send_refund(
             found = None
         if found is not None:
             return RefundOutcome("landed", found)
-        return RefundOutcome("refused", message=f"The shop refused the refund: {error}")
-    except ShopError as error:
-        text = str(error).rstrip(".") + "."
-        if "not known" not in text and "may or may not" not in text:
-            text += " It is not known yet whether the refund was recorded."
         return RefundOutcome(
-            "uncertain", message=f"{text} Nothing is sent again before the shop says."
+            "refused",
+            message=_("The shop refused the refund: {error}").format(error=error_text(error)),
+        )
+    except ShopError as error:
+        text = error_text(error).rstrip(".") + "."
+        if "not known" not in str(error) and "may or may not" not in str(error):
+            text += " " + _("It is not known yet whether the refund was recorded.")
+        return RefundOutcome(
+            "uncertain", message=text + " " + _("Nothing is sent again before the shop says.")
         )
     return RefundOutcome("landed", refund)
 
@@ -100,13 +106,16 @@ async def check_refund(shop: ShopClient, order_id: int, key: str) -> RefundOutco
         found = await shop.find_refund(order_id, key)
     except ShopError as error:
         return RefundOutcome(
-            "uncertain", message=f"Still unknown: {error} Check again when the shop answers."
+            "uncertain",
+            message=_("Still unknown: {error} Check again when the shop answers.").format(
+                error=error_text(error)
+            ),
         )
     if found is not None:
         return RefundOutcome("landed", found)
     return RefundOutcome(
         "not_landed",
-        message="The shop has no trace of that refund: nothing was refunded.",
+        message=_("The shop has no trace of that refund: nothing was refunded."),
     )
 
 
@@ -124,11 +133,12 @@ async def save_credit_note(
             refund,
             identity=config.shop_identity,
             shop_label=app.shop_label,  # type: ignore[attr-defined]
-            lang=config.lang if config.lang in ("en", "fr") else "en",
+            lang=app.customer_lang,  # type: ignore[attr-defined]
         )
     except Exception as error:  # the refund stands whatever happens to its paperwork
-        return f"Credit note not saved: {error}", None
-    return f"Credit note {note.number} saved to {note.path}", note
+        return _("Credit note not saved: {error}").format(error=error_text(error)), None
+    saved = _("Credit note {number} saved to {path}").format(number=note.number, path=note.path)
+    return saved, note
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +156,7 @@ async def load_context(shop: ShopClient, order_id: int) -> RefundContext:
 
 
 def method_text(order: Order) -> str:
-    return order.payment_method_title or order.payment_method or "no payment method"
+    return order.payment_method_title or order.payment_method or _("no payment method")
 
 
 def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str:
@@ -162,13 +172,13 @@ def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str
 
     parts = []
     if back:
-        parts.append(f"Back to stock: {items(back)}.")
+        parts.append(_("Back to stock: {items}.").format(items=items(back)))
     if kept:
-        parts.append(f"Not restocked: {items(kept)}.")
+        parts.append(_("Not restocked: {items}.").format(items=items(kept)))
     if wire.by_amount:
         parts.append(
-            "This shop restocks every refunded quantity, so those lines are sent by amount "
-            "(no quantity); the quantities are recorded with the refund."
+            _("This shop restocks every refunded quantity, so those lines are sent by amount "
+            "(no quantity); the quantities are recorded with the refund.")
         )
     return " ".join(parts)
 
@@ -176,26 +186,32 @@ def restock_notice(wire: WireRefund, plan: RefundPlan, state: OrderState) -> str
 def summary_text(plan: RefundPlan, wire: WireRefund, state: OrderState) -> str:
     """The confirmation dialog: lines, amount, restock and method, before anything is sent."""
     order = state.order
-    rows = [f"Refund {state.money(plan.total)} on order #{order.number} ({order.customer_name})"]
+    rows = [
+        _("Refund {amount} on order #{number} ({customer})").format(
+            amount=state.money(plan.total), number=order.number, customer=order.customer_name
+        )
+    ]
     if plan.free_amount_mode:
-        rows.append("  By amount only (no lines)")
+        rows.append(_("  By amount only (no lines)"))
     described = describe_lines(plan.lines, state)
     rows += [f"  {text}" for text in described[:MAX_DIALOG_LINES]]
     if len(described) > MAX_DIALOG_LINES:  # the dialog must fit an 80x24 terminal
-        rows.append(f"  … and {len(described) - MAX_DIALOG_LINES} more lines")
+        rows.append(_("  … and {value} more lines").format(value=len(described) - MAX_DIALOG_LINES))
     if plan.shipping:
-        rows.append(f"  Shipping {state.money(plan.shipping_total)}")
+        rows.append(_("  Shipping {money}").format(money=state.money(plan.shipping_total)))
     if plan.other and not plan.free_amount_mode:
-        rows.append(f"  Other amount {state.money(plan.other)}")
+        rows.append(_("  Other amount {money}").format(money=state.money(plan.other)))
     notice = restock_notice(wire, plan, state)
-    rows.append(notice or "Nothing goes back to stock.")
+    rows.append(notice or _("Nothing goes back to stock."))
     if plan.gateway:
-        rows.append(f"Method: through {method_text(order)} (the gateway pays the customer back).")
+        rows.append(_(
+            "Method: through {method_text} (the gateway pays the customer back)."
+        ).format(method_text=method_text(order)))
     else:
-        rows.append("Method: manual — the money is returned outside the shop.")
+        rows.append(_("Method: manual — the money is returned outside the shop."))
     if plan.reason:
-        rows.append(f"Reason: {plan.reason}")
-    rows.append(f"Net after refund: {state.money(plan.net_after)}")
+        rows.append(_("Reason: {reason}").format(reason=plan.reason))
+    rows.append(_("Net after refund: {money}").format(money=state.money(plan.net_after)))
     return "\n".join(rows)
 
 
@@ -219,7 +235,7 @@ class OrderMoneyScreen(Screen[None]):
     """
 
     #: "Refund" or "Return": the first word of the header.
-    NOUN = "Refund"
+    NOUN = N_("Refund")
 
     class Loaded(Message):
         def __init__(self, context: RefundContext) -> None:
@@ -228,10 +244,11 @@ class OrderMoneyScreen(Screen[None]):
 
     def refused_offline(self) -> bool:
         """Money never waits in the offline journal: say so, and send nothing."""
-        if self.app.connection in ("offline", "reconnecting"):  # type: ignore[attr-defined]
+        state = self.app.connection_of(self.order_id)  # type: ignore[attr-defined]
+        if state in ("offline", "reconnecting"):
             from tui.journal import RefundNotQueued
 
-            self.notify(str(RefundNotQueued()), title="Offline", severity="error", timeout=8)
+            self.notify(str(RefundNotQueued()), title=_("Offline"), severity="error", timeout=8)
             self.app.bell()
             return True
         return False
@@ -259,8 +276,12 @@ class OrderMoneyScreen(Screen[None]):
         try:
             context = await load_context(self.app.shop, self.order_id)  # type: ignore[attr-defined]
         except ShopError as error:
-            self.query_one("#refund-info", Static).update(f"Could not load the order: {error}")
-            self.notify(str(error), title=f"Order #{self.order_id}", severity="error")
+            self.query_one("#refund-info", Static).update(_(
+                "Could not load the order: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_(
+                "Order #{order_id}"
+            ).format(order_id=self.order_id), severity="error")
             return
         self.post_message(self.Loaded(context))
 
@@ -270,16 +291,29 @@ class OrderMoneyScreen(Screen[None]):
         state = context.state
         order = state.order
         self.query_one("#money-title", Static).update(
-            f"{self.NOUN} · #{order.number} · {order.customer_name} · "
+            f"{_(self.NOUN)} · #{order.number} · {order.customer_name} · "
             f"{state.money(order.total)} · {method_text(order)}"
         )
-        paid = "not paid" if order.date_paid is None else f"paid {local_time(order.date_paid)}"
-        self.query_one("#refund-info", Static).update(
-            f"{self.app.status_label(order.status)} · {paid} · "  # type: ignore[attr-defined]
-            f"refunded so far {state.money(state.refunded)}"
-            + (f" · vouchers {state.money(state.vouchers)}" if state.vouchers else "")
+        paid = (
+            _("not paid")
+            if order.date_paid is None
+            else _("paid {when}").format(when=local_time(order.date_paid))
         )
-        self.query_one("#method-gateway", RadioButton).label = f"through {method_text(order)}"
+        self.query_one("#refund-info", Static).update(
+            _(
+                "{status_label} · {paid} · refunded so far {money}"
+            ).format(
+                status_label=self.app.status_label(order.status),
+                paid=paid,
+                money=state.money(state.refunded),
+            )
+            + (_(
+                " · vouchers {money}"
+            ).format(money=state.money(state.vouchers)) if state.vouchers else "")
+        )
+        self.query_one("#method-gateway", RadioButton).label = _("through {method}").format(
+            method=method_text(order)
+        )
         old_ids = [line.id for line in old.state.lines] if old else None
         await self.context_loaded(
             first=old is None, new_lines=old_ids != [x.id for x in state.lines]
@@ -336,42 +370,44 @@ class RefundScreen(OrderMoneyScreen):
     # ---- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Refund · order #{self.order_id}", id="money-title", classes="screen-title")
+        yield Static(_(
+            "Refund · order #{order_id}"
+        ).format(order_id=self.order_id), id="money-title", classes="screen-title")
         with VerticalScroll(id="refund-body"):
-            yield Static("Loading…", id="refund-info")
+            yield Static(_("Loading…"), id="refund-info")
             with Vertical(id="refund-lines"):
                 yield Horizontal(
-                    Static("Item", classes="col-name"),
-                    Static("Bought", classes="col-num"),
-                    Static("Refunded", classes="col-num"),
-                    Static("Qty", classes="col-qty"),
-                    Static("Amount", classes="col-amount"),
+                    Static(_("Item"), classes="col-name"),
+                    Static(_("Bought"), classes="col-num"),
+                    Static(_("Refunded"), classes="col-num"),
+                    Static(_("Qty"), classes="col-qty"),
+                    Static(_("Amount"), classes="col-amount"),
                     classes="line-row line-head",
                 )
             with Horizontal(id="shipping-row", classes="form-row"):
                 yield Static("", id="shipping-label", classes="form-label")
                 with RadioSet(id="shipping-mode", compact=True):
-                    yield RadioButton("none", id="ship-none", value=True, compact=True)
-                    yield RadioButton("all", id="ship-full", compact=True)
-                    yield RadioButton("part:", id="ship-part", compact=True)
-                yield Input(id="shipping-amount", placeholder="amount", compact=True)
+                    yield RadioButton(_("none"), id="ship-none", value=True, compact=True)
+                    yield RadioButton(_("all"), id="ship-full", compact=True)
+                    yield RadioButton(_("part:"), id="ship-part", compact=True)
+                yield Input(id="shipping-amount", placeholder=_("amount"), compact=True)
             with Horizontal(id="other-row", classes="form-row"):
-                yield Static("Other amount (fees…)", classes="form-label")
+                yield Static(_("Other amount (fees…)"), classes="form-label")
                 yield Input(id="other", placeholder="0", compact=True)
             with Horizontal(id="free-row", classes="form-row"):
-                yield Static("Amount to refund", classes="form-label")
-                yield Input(id="free", placeholder="amount, no lines", compact=True)
+                yield Static(_("Amount to refund"), classes="form-label")
+                yield Input(id="free", placeholder=_("amount, no lines"), compact=True)
             with Horizontal(id="options-row", classes="form-row"):
-                yield Checkbox("Restock returned goods", value=True, id="restock", compact=True)
+                yield Checkbox(_("Restock returned goods"), value=True, id="restock", compact=True)
             with Horizontal(id="method-row", classes="form-row"):
-                yield Static("Money back:", classes="form-label")
+                yield Static(_("Money back:"), classes="form-label")
                 with RadioSet(id="method", compact=True):
                     yield RadioButton(
-                        "manual, outside the shop", id="method-manual", value=True, compact=True
+                        _("manual, outside the shop"), id="method-manual", value=True, compact=True
                     )
-                    yield RadioButton("through the gateway", id="method-gateway", compact=True)
+                    yield RadioButton(_("through the gateway"), id="method-gateway", compact=True)
             yield Input(
-                id="reason", placeholder="Reason (optional, kept on the refund)", compact=True
+                id="reason", placeholder=_("Reason (optional, kept on the refund)"), compact=True
             )
             yield Static("", id="refund-notice")
             yield Static("", id="refund-problems")
@@ -436,17 +472,22 @@ class RefundScreen(OrderMoneyScreen):
                 )
             )
         if not rows:
-            rows.append(Static("This order has no product lines.", classes="line-item"))
+            rows.append(Static(_("This order has no product lines."), classes="line-item"))
         await container.mount_all(rows)
 
     def _update_static_labels(self) -> None:
         assert self.context is not None
         state = self.context.state
         if state.shipping_paid > 0:
-            titles = ", ".join(s.line.method_title or "Shipping" for s in state.shipping)
+            titles = ", ".join(s.line.method_title or _("Shipping") for s in state.shipping)
             self.query_one("#shipping-label", Static).update(
-                f"Shipping ({titles}) {state.money(state.shipping_paid)} paid, "
-                f"{state.money(state.shipping_remaining)} left"
+                _(
+                    "Shipping ({titles}) {money} paid, {money2} left"
+                ).format(
+                    titles=titles,
+                    money=state.money(state.shipping_paid),
+                    money2=state.money(state.shipping_remaining),
+                )
             )
         else:
             self.query_one("#shipping-row").display = False
@@ -499,23 +540,28 @@ class RefundScreen(OrderMoneyScreen):
             except Exception:
                 continue
             planned = next((p for p in plan.lines if p.line_id == line.id), None)
-            amount_input.placeholder = state.money(planned.amount) if planned else "auto"
+            amount_input.placeholder = state.money(planned.amount) if planned else _("auto")
         for widget in self.query(Input):
             widget.set_class(bool(widget.id and widget.id in plan.errors), "-invalid")
         self.query_one("#shipping-amount", Input).display = self._shipping_mode() == "part"
         self.query_one("#refund-problems", Static).update(self._problems_text(plan))
         self.query_one("#refund-totals", Static).update(
-            f"Refundable {state.money(plan.remaining)} · This refund {state.money(plan.total)} · "
-            f"Net after refund {state.money(plan.net_after)}"
+            _(
+                "Refundable {money} · This refund {money2} · Net after refund {money3}"
+            ).format(
+                money=state.money(plan.remaining),
+                money2=state.money(plan.total),
+                money3=state.money(plan.net_after),
+            )
         )
         notice = ""
         if plan.ok and plan.total > 0:
             wire = to_request(plan, restock_choice=caps.restock_choice)
             notice = restock_notice(wire, plan, state)
         elif self.free_mode:
-            notice = "By amount only: no lines, nothing goes back to stock."
+            notice = _("By amount only: no lines, nothing goes back to stock.")
         if state.order.date_paid is None and not state.nothing_paid:
-            notice = f"No payment is recorded on this order. {notice}".strip()
+            notice = f"{_('No payment is recorded on this order.')} {notice}".strip()
         self.query_one("#refund-notice", Static).update(notice)
 
     def _shipping_mode(self) -> str:
@@ -527,7 +573,7 @@ class RefundScreen(OrderMoneyScreen):
         state = self.context.state
         names = {f"qty-{line.id}": line.item.name for line in state.lines}
         names.update({f"amount-{line.id}": line.item.name for line in state.lines})
-        names.update({"shipping": "Shipping", "other": "Other amount", "free": "Amount"})
+        names.update({"shipping": _("Shipping"), "other": _("Other amount"), "free": _("Amount")})
         return self.problem_rows(plan.errors, names)
 
     def _set_locked(self, locked: bool) -> None:
@@ -593,10 +639,10 @@ class RefundScreen(OrderMoneyScreen):
         if self._unsettled:
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "The last refund's outcome is not known yet. Leave anyway? Check the "
-                    "order's refunds before refunding again.",
-                    title="Refund outcome unknown",
-                    yes_label="Leave",
+                    _("The last refund's outcome is not known yet. Leave anyway? Check the "
+                    "order's refunds before refunding again."),
+                    title=_("Refund outcome unknown"),
+                    yes_label=_("Leave"),
                 )
             )
             if not leave:
@@ -626,7 +672,7 @@ class RefundScreen(OrderMoneyScreen):
         wire = to_request(plan, restock_choice=self.context.capabilities.restock_choice)
         confirmed = await self.app.push_screen_wait(
             ConfirmScreen(
-                summary_text(plan, wire, state), title="Confirm refund", yes_label="Refund"
+                summary_text(plan, wire, state), title=_("Confirm refund"), yes_label=_("Refund")
             )
         )
         if not confirmed:
@@ -645,7 +691,7 @@ class RefundScreen(OrderMoneyScreen):
         assert attempt is not None
         self.busy = True
         self._set_locked(True)
-        self.say("Checking with the shop…" if checking else "Sending the refund…")
+        self.say(_("Checking with the shop…") if checking else _("Sending the refund…"))
         try:
             outcome: RefundOutcome = await call(attempt.key)
         finally:
@@ -659,29 +705,43 @@ class RefundScreen(OrderMoneyScreen):
         state = self.context.state
         if outcome.verdict == "landed" and outcome.refund is not None:
             refund = outcome.refund
-            how = f"through {method_text(state.order)}" if attempt.plan.gateway else "manual"
-            lines = [f"✔ Refund #{refund.id} of {state.money(refund.amount)} recorded ({how})."]
+            how = (
+                _("through {method}").format(method=method_text(state.order))
+                if attempt.plan.gateway
+                else _("manual")
+            )
+            lines = [
+                _("✔ Refund #{id} of {amount} recorded ({how}).").format(
+                    id=refund.id, amount=state.money(refund.amount), how=how
+                )
+            ]
             if attempt.wire.by_amount:
-                lines.append("Sent by amount for the lines without restock.")
-            self.say("\n".join(lines) + "\nMaking the credit note…", "-ok")
+                lines.append(_("Sent by amount for the lines without restock."))
+            self.say("\n".join(lines) + _("\nMaking the credit note…"), "-ok")
             self.attempt = None
             self._clear_form()
             sentence, note = await save_credit_note(self.app, self.order_id, refund)
             self.credit_note = note
             self.say("\n".join([*lines, sentence]), "-ok")
-            self.notify(lines[0], title="Refunded")
+            self.notify(lines[0], title=_("Refunded"))
             self.load()
             return
         if outcome.verdict == "uncertain":
-            self.say(f"? {outcome.message}\nPress ctrl+s to check with the shop.", "-uncertain")
+            self.say(_(
+                "? {message}\nPress ctrl+s to check with the shop."
+            ).format(message=outcome.message), "-uncertain")
             return
         if outcome.verdict == "not_landed":
             self.say(
-                f"✖ {outcome.message} Press ctrl+s to send the same refund again, or change it.",
+                _(
+                    "✖ {message} Press ctrl+s to send the same refund again, or change it."
+                ).format(message=outcome.message),
                 "-error",
             )
         else:
-            self.say(f"✖ {outcome.message} Nothing was refunded.", "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(
+                message=outcome.message,
+            ), "-error")
             self.attempt = None
         self._set_locked(False)
 

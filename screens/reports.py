@@ -22,9 +22,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from client.errors import ShopError
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.paths import documents_dir
 from tui.render import format_money
 from tui.reports import (
@@ -40,13 +42,14 @@ from tui.reports import (
     write_daily_csv,
     write_products_csv,
 )
+from tui.widgets.footer import Footer
 
 CHART_HEIGHT = 8
 TOP_PRODUCTS = 10
 #: Columns left of the chart for its scale.
 AXIS_WIDTH = 11
 
-DEFINITION = (
+DEFINITION = N_(
     "Orders and revenue: orders created that day, except pending, failed and cancelled; "
     "revenue is the order total (tax and shipping included). Refunds: refunds made that day. "
     "Net = revenue − refunds. Days in this computer's time zone."
@@ -82,7 +85,9 @@ def render_chart(report: Report, width: int) -> Text:
     axis = first + last.rjust(max(span - len(first), len(last) + 1))
     text.append(" " * AXIS_WIDTH + axis, style="dim")
     if per_column > 1:
-        text.append(f"\n{' ' * AXIS_WIDTH}one column = {per_column} days", style="dim")
+        text.append(_(
+            "\n{value}one column = {per_column} days"
+        ).format(value=' ' * AXIS_WIDTH, per_column=per_column), style="dim")
     return text
 
 
@@ -91,10 +96,10 @@ def render_summary(report: Report) -> Group:
     money = report.currency
     line = Text()
     for label, value in (
-        ("Orders", str(totals.orders)),
-        ("Revenue", format_money(totals.revenue, money)),
-        ("Refunds", format_money(totals.refunds, money)),
-        ("Net", format_money(totals.net, money)),
+        (_("Orders"), str(totals.orders)),
+        (_("Revenue"), format_money(totals.revenue, money)),
+        (_("Refunds"), format_money(totals.refunds, money)),
+        (_("Net"), format_money(totals.net, money)),
     ):
         line.append(f"{label} ", style="bold")
         line.append(f"{value}   ")
@@ -102,11 +107,13 @@ def render_summary(report: Report) -> Group:
     if report.left_out:
         parts.append(
             Text(
-                f"{report.left_out} order(s) in another currency than {money} are left out.",
+                _(
+                    "{left_out} order(s) in another currency than {money} are left out."
+                ).format(left_out=report.left_out, money=money),
                 style="yellow",
             )
         )
-    parts.append(Text(DEFINITION, style="dim"))
+    parts.append(Text(_(DEFINITION), style="dim"))
     return Group(*parts)
 
 
@@ -114,11 +121,11 @@ def render_days(report: Report) -> Table:
     money = report.currency
     table = Table(box=None, header_style="bold", pad_edge=False, show_footer=True)
     totals = report.totals
-    table.add_column("Day", footer="Total", no_wrap=True)
-    table.add_column("Orders", justify="right", footer=str(totals.orders))
-    table.add_column("Revenue", justify="right", footer=format_money(totals.revenue, money))
-    table.add_column("Refunds", justify="right", footer=format_money(totals.refunds, money))
-    table.add_column("Net", justify="right", footer=format_money(totals.net, money))
+    table.add_column(_("Day"), footer="Total", no_wrap=True)
+    table.add_column(_("Orders"), justify="right", footer=str(totals.orders))
+    table.add_column(_("Revenue"), justify="right", footer=format_money(totals.revenue, money))
+    table.add_column(_("Refunds"), justify="right", footer=format_money(totals.refunds, money))
+    table.add_column(_("Net"), justify="right", footer=format_money(totals.net, money))
     for day in report.days:
         table.add_row(
             f"{day.day.isoformat()} {day.day.strftime('%a')}",
@@ -137,13 +144,13 @@ def render_products(report: Report) -> Table:
     grid.add_column(ratio=1)
     tables = []
     for title, rows in (
-        ("Top products by quantity", report.top_by_quantity(TOP_PRODUCTS)),
-        ("Top products by revenue (excl. tax)", report.top_by_revenue(TOP_PRODUCTS)),
+        (_("Top products by quantity"), report.top_by_quantity(TOP_PRODUCTS)),
+        (_("Top products by revenue (excl. tax)"), report.top_by_revenue(TOP_PRODUCTS)),
     ):
         table = Table(title=title, title_justify="left", box=None, header_style="bold")
-        table.add_column("Product", ratio=1, overflow="fold")
-        table.add_column("Qty", justify="right")
-        table.add_column("Revenue", justify="right", no_wrap=True)
+        table.add_column(_("Product"), ratio=1, overflow="fold")
+        table.add_column(_("Qty"), justify="right")
+        table.add_column(_("Revenue"), justify="right", no_wrap=True)
         for row in rows:
             table.add_row(row.name, str(row.quantity), format_money(row.revenue, money))
         if not rows:
@@ -181,16 +188,16 @@ class ReportsScreen(Screen[None]):
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Reports", id="report-title", classes="screen-title")
+        yield Static(_("Reports"), id="report-title", classes="screen-title")
         with Horizontal(id="report-range"):
-            yield Label("From ", classes="range-label")
+            yield Label(_("From "), classes="range-label")
             yield Input(self.start.isoformat(), id="report-from", compact=True)
-            yield Label("  To ", classes="range-label")
+            yield Label(_("  To "), classes="range-label")
             yield Input(self.end.isoformat(), id="report-to", compact=True)
-            yield Static("  YYYY-MM-DD · enter runs · d edits dates", classes="range-hint")
+            yield Static(_("  YYYY-MM-DD · enter runs · d edits dates"), classes="range-hint")
         yield Static("", id="report-error")
         with VerticalScroll(id="report-body"):
-            yield Static("Loading…", id="report-summary")
+            yield Static(_("Loading…"), id="report-summary")
             yield Static("", id="report-chart")
             yield Static("", id="report-days")
             yield Static("", id="report-products")
@@ -230,7 +237,9 @@ class ReportsScreen(Screen[None]):
     @work(exclusive=True, group="report-run", exit_on_error=False)
     async def run_report(self) -> None:
         self.query_one("#report-title", Static).update(
-            f"Reports · {self.start.isoformat()} → {self.end.isoformat()} · loading…"
+            _(
+                "Reports · {isoformat} → {isoformat2} · loading…"
+            ).format(isoformat=self.start.isoformat(), isoformat2=self.end.isoformat())
         )
         try:
             report = await fetch_report(
@@ -240,15 +249,19 @@ class ReportsScreen(Screen[None]):
                 tz=local_zone(),
             )
         except ShopError as error:
-            self.query_one("#report-summary", Static).update(f"Could not make the report: {error}")
-            self.notify(str(error), title="Reports", severity="error")
+            self.query_one("#report-summary", Static).update(_(
+                "Could not make the report: {error}"
+            ).format(error=error_text(error)))
+            self.notify(error_text(error), title=_("Reports"), severity="error")
             return
         self.post_message(self.Made(report))
 
     def on_reports_screen_made(self, message: Made) -> None:
         self.report = report = message.report
         self.query_one("#report-title", Static).update(
-            f"Reports · {report.start.isoformat()} → {report.end.isoformat()}"
+            _(
+                "Reports · {isoformat} → {isoformat2}"
+            ).format(isoformat=report.start.isoformat(), isoformat2=report.end.isoformat())
         )
         self.query_one("#report-summary", Static).update(render_summary(report))
         self._draw_chart()
@@ -268,7 +281,7 @@ class ReportsScreen(Screen[None]):
 
     def action_export(self) -> None:
         if self.report is None:
-            self.notify("The report is still being made.", severity="warning")
+            self.notify(_("The report is still being made."), severity="warning")
             return
         self.export(self.report)
 
@@ -283,9 +296,11 @@ class ReportsScreen(Screen[None]):
                 write_products_csv, report, folder / report_filename(report, "products")
             )
         except OSError as error:
-            self.notify(f"Not exported: {error}", title="Reports", severity="error")
+            self.notify(_(
+                "Not exported: {error}"
+            ).format(error=error_text(error)), title=_("Reports"), severity="error")
             return
-        self.notify(f"{daily}\n{products}", title="Report exported (CSV)", timeout=10)
+        self.notify(f"{daily}\n{products}", title=_("Report exported (CSV)"), timeout=10)
 
     # ---- keys -----------------------------------------------------------------------
 

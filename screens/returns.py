@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from client.errors import Invalid, ShopError
 from client.model import Coupon, Order, Refund
@@ -43,6 +43,8 @@ from screens.refund import (
     send_refund,
 )
 from tui.credit_notes import CreditNote
+from tui.error_text import error_text
+from tui.i18n import N_, _
 from tui.refund_plan import (
     VOUCHERS_META,
     OrderState,
@@ -55,6 +57,7 @@ from tui.refund_plan import (
     recorded_vouchers,
     to_request,
 )
+from tui.widgets.footer import Footer
 
 Outcome = Literal["refund", "voucher"]
 
@@ -132,7 +135,7 @@ class ReturnScreen(OrderMoneyScreen):
 
     CSS_PATH = ["refund.tcss", "returns.tcss"]
     AUTO_FOCUS = ""
-    NOUN = "Return"
+    NOUN = N_("Return")
     BINDINGS = [
         Binding("ctrl+s", "receive", "Receive return…", id="return.receive"),
         Binding("ctrl+f", "all_back", "All came back", id="return.all"),
@@ -150,33 +153,35 @@ class ReturnScreen(OrderMoneyScreen):
     # ---- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Return · order #{self.order_id}", id="money-title", classes="screen-title")
+        yield Static(_(
+            "Return · order #{order_id}"
+        ).format(order_id=self.order_id), id="money-title", classes="screen-title")
         with VerticalScroll(id="return-body"):
-            yield Static("Loading…", id="refund-info")
+            yield Static(_("Loading…"), id="refund-info")
             with Vertical(id="return-lines"):
                 yield Horizontal(
-                    Static("Item", classes="col-name"),
-                    Static("Bought", classes="col-num"),
-                    Static("Refunded", classes="col-num"),
-                    Static("Qty back", classes="col-qty"),
-                    Static("Condition", classes="col-condition"),
+                    Static(_("Item"), classes="col-name"),
+                    Static(_("Bought"), classes="col-num"),
+                    Static(_("Refunded"), classes="col-num"),
+                    Static(_("Qty back"), classes="col-qty"),
+                    Static(_("Condition"), classes="col-condition"),
                     classes="line-row line-head",
                 )
-            yield Input(id="return-reason", placeholder="Reason for the return", compact=True)
+            yield Input(id="return-reason", placeholder=_("Reason for the return"), compact=True)
             with Horizontal(id="outcome-row", classes="form-row"):
-                yield Static("Give back:", classes="form-label")
+                yield Static(_("Give back:"), classes="form-label")
                 with RadioSet(id="return-outcome", compact=True):
-                    yield RadioButton("a refund", id="outcome-refund", value=True, compact=True)
-                    yield RadioButton("a voucher", id="outcome-voucher", compact=True)
+                    yield RadioButton(_("a refund"), id="outcome-refund", value=True, compact=True)
+                    yield RadioButton(_("a voucher"), id="outcome-voucher", compact=True)
             with Horizontal(id="method-row", classes="form-row"):
-                yield Static("Money back:", classes="form-label")
+                yield Static(_("Money back:"), classes="form-label")
                 with RadioSet(id="method", compact=True):
                     yield RadioButton(
-                        "manual, outside the shop", id="method-manual", value=True, compact=True
+                        _("manual, outside the shop"), id="method-manual", value=True, compact=True
                     )
-                    yield RadioButton("through the gateway", id="method-gateway", compact=True)
+                    yield RadioButton(_("through the gateway"), id="method-gateway", compact=True)
             with Horizontal(id="voucher-row", classes="form-row"):
-                yield Static("Voucher amount", classes="form-label")
+                yield Static(_("Voucher amount"), classes="form-label")
                 yield Input(id="voucher-amount", compact=True)
                 yield Static("", id="voucher-email", classes="form-label")
             yield Static("", id="refund-notice")
@@ -194,7 +199,9 @@ class ReturnScreen(OrderMoneyScreen):
         state = self.context.state
         email = state.order.billing.email
         self.query_one("#voucher-email", Static).update(
-            f"for {email}, single use" if email else "no billing email on this order"
+            _(
+                "for {email}, single use"
+            ).format(email=email) if email else _("no billing email on this order")
         )
         if new_lines:
             await self._build_lines()
@@ -226,12 +233,12 @@ class ReturnScreen(OrderMoneyScreen):
                     Static(str(line.bought), classes="col-num"),
                     Static("", id=f"back-{line.id}", classes="col-num"),
                     Input(id=f"qty-{line.id}", placeholder="0", compact=True, classes="col-qty"),
-                    Checkbox("damaged", id=f"damaged-{line.id}", compact=True),
+                    Checkbox(_("damaged"), id=f"damaged-{line.id}", compact=True),
                     classes="line-row line-item",
                 )
             )
         if not rows:
-            rows.append(Static("This order has no product lines.", classes="line-item"))
+            rows.append(Static(_("This order has no product lines."), classes="line-item"))
         await container.mount_all(rows)
 
     # ---- the form ----------------------------------------------------------------
@@ -272,12 +279,11 @@ class ReturnScreen(OrderMoneyScreen):
         if amount is None:
             return plan.total
         if amount > state.remaining:
-            errors["voucher-amount"] = (
-                f"{state.money(amount)} is more than what is left on this order "
-                f"({state.money(state.remaining)})."
-            )
+            errors["voucher-amount"] = _(
+                "{amount} is more than what is left on this order ({left})."
+            ).format(amount=state.money(amount), left=state.money(state.remaining))
         elif amount <= 0:
-            errors["voucher-amount"] = "A voucher must be worth more than zero."
+            errors["voucher-amount"] = _("A voucher must be worth more than zero.")
         return amount
 
     def refresh_plan(self) -> None:
@@ -290,11 +296,11 @@ class ReturnScreen(OrderMoneyScreen):
         amount = plan.total
         returned = [line for line in plan.lines if line.quantity]
         if not returned and "order" not in errors:
-            errors["empty"] = "Nothing came back: enter the returned quantities."
+            errors["empty"] = _("Nothing came back: enter the returned quantities.")
         if outcome == "voucher":
             amount = self._voucher_amount(plan, errors)
             if not state.order.billing.email:
-                errors["voucher"] = (
+                errors["voucher"] = _(
                     "This order has no billing email: a voucher can't be restricted to the "
                     "customer. Refund instead."
                 )
@@ -306,14 +312,16 @@ class ReturnScreen(OrderMoneyScreen):
         for widget in self.query(Input):
             widget.set_class(bool(widget.id and widget.id in errors), "-invalid")
         names = {f"qty-{line.id}": line.item.name for line in state.lines}
-        names.update({"voucher-amount": "Voucher"})
+        names.update({"voucher-amount": _("Voucher")})
         self.query_one("#refund-problems", Static).update(self.problem_rows(errors, names))
-        value = f"Returned items {state.money(plan.total)}"
+        value = _("Returned items {amount}").format(amount=state.money(plan.total))
         if outcome == "voucher":
-            value += f" · Voucher {state.money(amount)} (no money back, stock not changed)"
+            value += " · " + _("Voucher {amount} (no money back, stock not changed)").format(
+                amount=state.money(amount)
+            )
         else:
-            value += (
-                f" · Refund {state.money(plan.total)} · Net after {state.money(plan.net_after)}"
+            value += " · " + _("Refund {amount} · Net after {net}").format(
+                amount=state.money(plan.total), net=state.money(plan.net_after)
             )
         self.query_one("#refund-totals", Static).update(value)
         notice = ""
@@ -359,9 +367,9 @@ class ReturnScreen(OrderMoneyScreen):
         ):
             leave = await self.app.push_screen_wait(
                 ConfirmScreen(
-                    "This return is not finished (see the message on screen). Leave anyway?",
-                    title="Return not finished",
-                    yes_label="Leave",
+                    _("This return is not finished (see the message on screen). Leave anyway?"),
+                    title=_("Return not finished"),
+                    yes_label=_("Leave"),
                 )
             )
             if not leave:
@@ -398,8 +406,8 @@ class ReturnScreen(OrderMoneyScreen):
             if not await self.app.push_screen_wait(
                 ConfirmScreen(
                     self._summary(plan, outcome, amount, wire),
-                    title="Receive return",
-                    yes_label="Confirm",
+                    title=_("Receive return"),
+                    yes_label=_("Confirm"),
                 )
             ):
                 return
@@ -428,23 +436,33 @@ class ReturnScreen(OrderMoneyScreen):
         assert self.context is not None
         state = self.context.state
         order = state.order
-        rows = [f"Return on order #{order.number} ({order.customer_name})"]
+        rows = [
+            _("Return on order #{number} ({customer})").format(
+                number=order.number, customer=order.customer_name
+            )
+        ]
         for line in plan.lines:
             if line.quantity:
-                condition = "good" if line.restock else "damaged"
+                condition = _("good") if line.restock else _("damaged")
                 rows.append(f"  {line.quantity} × {line.name} — {condition}")
         if outcome == "voucher":
             rows.append(
-                f"Voucher of {state.money(amount)} for {order.billing.email} (single use), "
-                "sent to the customer; no money back, stock not changed."
+                _(
+                    "Voucher of {money} for {email} (single use), sent to the customer; no money "
+                    "back, stock not changed."
+                ).format(money=state.money(amount), email=order.billing.email)
             )
         else:
             assert wire is not None
-            how = f"through {method_text(order)}" if plan.gateway else "manual"
-            rows.append(f"Refund {state.money(plan.total)} ({how}).")
-            rows.append(restock_notice(wire, plan, state) or "Nothing goes back to stock.")
+            how = (
+                _("through {method}").format(method=method_text(order))
+                if plan.gateway
+                else _("manual")
+            )
+            rows.append(_("Refund {money} ({how}).").format(money=state.money(plan.total), how=how))
+            rows.append(restock_notice(wire, plan, state) or _("Nothing goes back to stock."))
         if plan.reason:
-            rows.append(f"Reason: {plan.reason}")
+            rows.append(_("Reason: {reason}").format(reason=plan.reason))
         return "\n".join(rows)
 
     # ---- the job -----------------------------------------------------------------
@@ -457,7 +475,7 @@ class ReturnScreen(OrderMoneyScreen):
         if job.outcome == "refund":
             if job.refund is None:
                 assert job.wire is not None
-                self.say("Sending the refund…", "")
+                self.say(_("Sending the refund…"), "")
                 request = job.wire.request
                 outcome: RefundOutcome = (
                     await check_refund(shop, self.order_id, job.refund_key)
@@ -469,13 +487,19 @@ class ReturnScreen(OrderMoneyScreen):
                     self._money_not_given(job, outcome)
                     return
                 job.refund = outcome.refund
-            how = f"through {method_text(state.order)}" if job.plan.gateway else "manual"
+            how = (
+                _("through {method}").format(method=method_text(state.order))
+                if job.plan.gateway
+                else _("manual")
+            )
             done.append(
-                f"✔ Refund #{job.refund.id} of {state.money(job.refund.amount)} recorded ({how})."
+                _(
+                    "✔ Refund #{id} of {money} recorded ({how})."
+                ).format(id=job.refund.id, money=state.money(job.refund.amount), how=how)
             )
         else:
             if job.coupon is None:
-                self.say("Creating the voucher…", "")
+                self.say(_("Creating the voucher…"), "")
                 coupon, problem = await self._create_coupon(shop, job, state)
                 if coupon is None:
                     self.say(problem, "-uncertain" if job.verdict == "uncertain" else "-error")
@@ -484,7 +508,9 @@ class ReturnScreen(OrderMoneyScreen):
                     return
                 job.coupon = coupon
                 job.verdict = "landed"
-            done.append(f"✔ Voucher {job.code} of {state.money(job.amount)} created.")
+            done.append(_(
+                "✔ Voucher {code} of {money} created."
+            ).format(code=job.code, money=state.money(job.amount)))
         problems = await self._after_money(shop, job, state)
         if job.outcome == "refund" and job.refund is not None and job.credit_note is None:
             sentence, note = await save_credit_note(self.app, self.order_id, job.refund)
@@ -492,15 +518,19 @@ class ReturnScreen(OrderMoneyScreen):
             done.append(sentence)
         if problems:
             self.say(
-                "\n".join([*done, *problems, "Press ctrl+s to finish (nothing is given twice)."]),
+                "\n".join(
+                    [*done, *problems, _("Press ctrl+s to finish (nothing is given twice).")]
+                ),
                 "-uncertain",
             )
             return
         if job.outcome == "voucher":
-            done.append(f"The code was sent to {state.order.billing.email} (customer note).")
-        done.append("A private note records what came back.")
+            done.append(_(
+                "The code was sent to {email} (customer note)."
+            ).format(email=state.order.billing.email))
+        done.append(_("A private note records what came back."))
         self.say("\n".join(done), "-ok")
-        self.notify(done[0], title="Return received")
+        self.notify(done[0], title=_("Return received"))
         self.last_job = job
         self.job = None
         self.tried = False
@@ -516,11 +546,17 @@ class ReturnScreen(OrderMoneyScreen):
 
     def _money_not_given(self, job: ReturnJob, outcome: RefundOutcome) -> None:
         if outcome.verdict == "uncertain":
-            self.say(f"? {outcome.message}\nPress ctrl+s to check with the shop.", "-uncertain")
+            self.say(_(
+                "? {message}\nPress ctrl+s to check with the shop."
+            ).format(message=outcome.message), "-uncertain")
         elif outcome.verdict == "not_landed":
-            self.say(f"✖ {outcome.message} Press ctrl+s to send the same refund again.", "-error")
+            self.say(_(
+                "✖ {message} Press ctrl+s to send the same refund again."
+            ).format(message=outcome.message), "-error")
         else:
-            self.say(f"✖ {outcome.message} Nothing was refunded.", "-error")
+            self.say(_("✖ {message} Nothing was refunded.").format(
+                message=outcome.message,
+            ), "-error")
             self.job = None
 
     async def _create_coupon(
@@ -544,7 +580,8 @@ class ReturnScreen(OrderMoneyScreen):
                 if found is not None:  # an earlier try of this job created it
                     return found, ""
             job.verdict = "refused"
-            return None, f"✖ The shop refused the voucher: {error} No voucher was created."
+            refused = _("✖ The shop refused the voucher: {error} No voucher was created.")
+            return None, refused.format(error=error_text(error))
         except ShopError as error:
             found = None
             with contextlib.suppress(ShopError):
@@ -552,10 +589,10 @@ class ReturnScreen(OrderMoneyScreen):
             if found is not None:
                 return found, ""
             job.verdict = "uncertain"
-            return None, (
-                f"? {error} It is not known yet whether voucher {job.code} was created. "
+            return None, _(
+                "? {error} It is not known yet whether voucher {code} was created. "
                 "Press ctrl+s to try again with the same code (a second one cannot be made)."
-            )
+            ).format(error=error_text(error), code=job.code)
 
     @staticmethod
     async def _find_coupon(shop: ShopClient, code: str) -> Coupon | None:
@@ -569,13 +606,15 @@ class ReturnScreen(OrderMoneyScreen):
         Each is done once; failures are reported and left for the next ctrl+s."""
         problems: list[str] = []
         order = state.order
-        lang = self.app.config.lang  # type: ignore[attr-defined]
+        lang = self.app.customer_lang  # type: ignore[attr-defined]
         if job.outcome == "voucher" and not job.voucher_recorded:
             try:
                 await self._record_voucher(shop, job)
                 job.voucher_recorded = True
             except ShopError as error:
-                problems.append(f"The voucher is not yet recorded on the order: {error}")
+                problems.append(_(
+                    "The voucher is not yet recorded on the order: {error}"
+                ).format(error=error_text(error)))
         if job.outcome == "voucher" and not job.customer_noted:
             text = customer_voucher_message(order, job.code, state.money(job.amount), lang)
             try:
@@ -587,7 +626,9 @@ class ReturnScreen(OrderMoneyScreen):
                 )
                 job.customer_noted = True
             except ShopError as error:
-                problems.append(f"The customer was not sent the code yet: {error}")
+                problems.append(_(
+                    "The customer was not sent the code yet: {error}"
+                ).format(error=error_text(error)))
         if not job.private_noted:
             try:
                 await shop.add_note(
@@ -597,7 +638,9 @@ class ReturnScreen(OrderMoneyScreen):
                 )
                 job.private_noted = True
             except ShopError as error:
-                problems.append(f"The private note was not added yet: {error}")
+                problems.append(_(
+                    "The private note was not added yet: {error}"
+                ).format(error=error_text(error)))
         return problems
 
     async def _record_voucher(self, shop: ShopClient, job: ReturnJob) -> None:

@@ -26,7 +26,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from client.errors import ShopError
-from tui.scan_codes import clean_code, resolve_order
+from tui.error_text import error_text
+from tui.i18n import _
+from tui.scan_codes import FoundOrder, clean_code, resolve_order
 
 #: How long the red/green flash stays, in seconds.
 FLASH_SECONDS = 0.5
@@ -91,11 +93,11 @@ class ScanScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="scan-dialog", classes="dialog"):
-            yield Static("Scan an order", classes="dialog-title")
-            yield ScanInput(placeholder="order number, #number or order key…", id="scan-input")
+            yield Static(_("Scan an order"), classes="dialog-title")
+            yield ScanInput(placeholder=_("order number, #number or order key…"), id="scan-input")
             yield Static("", id="scan-message")
             yield Static(
-                "The order opens on the pack screen · escape closes", classes="dialog-hint"
+                _("The order opens on the pack screen · escape closes"), classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -106,29 +108,69 @@ class ScanScreen(ModalScreen[None]):
         code = clean_code(event.value)
         self.query_one(ScanInput).value = ""
         if code:
-            self.query_one("#scan-message", Static).update(f"Looking for {code}…")
+            looking = _("Looking for {code}…").format(code=code)
+            self.query_one("#scan-message", Static).update(looking)
             self.open_code(code)
 
     @work(group="scan-resolve", exit_on_error=False)
     async def open_code(self, code: str) -> None:
         app = self.app
         try:
-            found = await resolve_order(app.shop, app.queue, code)  # type: ignore[attr-defined]
+            if app.session is not None:  # type: ignore[attr-defined]
+                found = await self._resolve_in_shops(code)
+                if found is False:
+                    return  # the person closed the "which shop?" question
+            else:
+                found = await resolve_order(app.shop, app.queue, code)  # type: ignore[attr-defined]
         except ShopError as error:
-            signal_scan(self, False, f"Could not look up {code}: {error}")
+            signal_scan(
+                self,
+                False,
+                _("Could not look up {code}: {error}").format(code=code, error=error_text(error)),
+            )
             return
         if found is None:
-            signal_scan(self, False, f"Unknown code {code}: no order with this number or key.")
+            unknown = _("Unknown code {code}: no order with this number or key.").format(code=code)
+            signal_scan(self, False, unknown)
             return
         from screens.pack import PackScreen
 
         # No await from here on: dismissing ends this screen's workers at the next one.
         under = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        app.work_on(found.order_id)  # type: ignore[attr-defined]
         self.dismiss()
         if isinstance(under, PackScreen):
             app.switch_screen(PackScreen(found.order_id))  # scanning from a pack screen
         else:
             app.push_screen(PackScreen(found.order_id))
+
+    async def _resolve_in_shops(self, code: str) -> FoundOrder | bool | None:
+        """Several shops: `MAIN-1234` is that shop's order; a bare number several shops
+        have asks which one (False: the person cancelled)."""
+        from screens.shop_filter import ShopChoice
+        from tui.i18n import _
+
+        app = self.app
+        session = app.session  # type: ignore[attr-defined]
+        candidates = await session.resolve_scan(app.queue, code)  # type: ignore[attr-defined]
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        choices = []
+        for found in candidates:
+            order = app.queue.get(found.order_id)  # type: ignore[attr-defined]
+            name = session.shop_of(found.order_id)
+            line = f"{name}  #{found.number}"
+            if order is not None:
+                status = app.status_label(order.status)  # type: ignore[attr-defined]
+                line = f"{session.code(order)}  {order.customer_name}  {status}"
+            choices.append((found.order_id, line))
+        chosen = await app.push_screen_wait(
+            ShopChoice(_("Order {code} is in several shops: which one?").format(code=code), choices)
+        )
+        if chosen is None:
+            self.query_one("#scan-message", Static).update("")
+            return False
+        return next(f for f in candidates if f.order_id == chosen)
 
     def action_close(self) -> None:
         self.dismiss()

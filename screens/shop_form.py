@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from client.diagnose import AUTHENTICATION, MARKS, Diagnosis, diagnose
 from tui.config import (
@@ -30,16 +30,19 @@ from tui.config import (
     resolve_secret,
     save_profile,
 )
+from tui.error_text import error_text
+from tui.i18n import N_, _
+from tui.widgets.footer import Footer
 
 SECRET_SOURCES: tuple[tuple[str, str], ...] = (
-    ("typed here (kept in config.toml, mode 0600)", "secret"),
-    ("an environment variable", "secret_env"),
-    ("a command (password manager)", "secret_command"),
+    (N_("typed here (kept in config.toml, mode 0600)"), "secret"),
+    (N_("an environment variable"), "secret_env"),
+    (N_("a command (password manager)"), "secret_command"),
 )
 _SECRET_LABELS = {
-    "secret": ("Secret", "cs_…"),
-    "secret_env": ("Variable", "e.g. SHOP_SECRET"),
-    "secret_command": ("Command", "e.g. pass show shop/cs"),
+    "secret": (N_("Secret"), "cs_…"),
+    "secret_env": (N_("Variable"), N_("e.g. SHOP_SECRET")),
+    "secret_command": (N_("Command"), N_("e.g. pass show shop/cs")),
 }
 _STYLES = {True: "green", False: "red", None: "yellow"}
 
@@ -83,37 +86,40 @@ class ShopFormScreen(Screen[ShopProfile | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shop-form"):
-            yield Static("Add a shop", classes="screen-title")
+            yield Static(_("Add a shop"), classes="screen-title")
             with Grid(id="shop-form-fields"):
-                yield Label("Name")
-                yield Input(self.initial_name, placeholder="e.g. main", id="name", compact=True)
-                yield Label("Address")
-                yield Input(placeholder="https://shop.example", id="url", compact=True)
-                yield Label("Kind")
+                yield Label(_("Name"))
+                yield Input(self.initial_name, placeholder=_("e.g. main"), id="name", compact=True)
+                yield Label(_("Address"))
+                yield Input(placeholder=_("https://shop.example"), id="url", compact=True)
+                yield Label(_("Kind"))
                 yield Select(
                     [(k, k) for k in SHOP_KINDS], value="woocommerce", allow_blank=False,
                     id="kind", compact=True,
                 )
-                yield Label("Key")
-                yield Input(placeholder="ck_…", id="key", compact=True)
-                yield Label("Secret from")
+                yield Label(_("Key"))
+                yield Input(placeholder=_("ck_…"), id="key", compact=True)
+                yield Label(_("Secret from"))
                 yield Select(
-                    list(SECRET_SOURCES), value="secret", allow_blank=False, id="source",
+                    [(_(text), value) for text, value in SECRET_SOURCES],
+                    value="secret",
+                    allow_blank=False,
+                    id="source",
                     compact=True,
                 )
-                yield Label("Secret", id="secret-label")
-                yield Input(placeholder="cs_…", password=True, id="secret", compact=True)
-                yield Label("Auth")
+                yield Label(_("Secret"), id="secret-label")
+                yield Input(placeholder=_("cs_…"), password=True, id="secret", compact=True)
+                yield Label(_("Auth"))
                 yield Select(
                     [(m, m) for m in AUTH_MODES], value="auto", allow_blank=False, id="auth",
                     compact=True,
                 )
-                yield Label("CA bundle")
-                yield Input(placeholder="(the system's)", id="ca_bundle", compact=True)
+                yield Label(_("CA bundle"))
+                yield Input(placeholder=_("(the system's)"), id="ca_bundle", compact=True)
                 yield Label("")
-                yield Checkbox("Verify the TLS certificate", True, id="verify", compact=True)
+                yield Checkbox(_("Verify the TLS certificate"), True, id="verify", compact=True)
             yield Static(
-                "ctrl+t tests the shop · ctrl+s tests and saves · escape cancels",
+                _("ctrl+t tests the shop · ctrl+s tests and saves · escape cancels"),
                 classes="dialog-hint",
             )
             with VerticalScroll(id="shop-form-result-box"):
@@ -126,9 +132,9 @@ class ShopFormScreen(Screen[ShopProfile | None]):
     @on(Select.Changed, "#source")
     def _source_changed(self, event: Select.Changed) -> None:
         label, placeholder = _SECRET_LABELS[str(event.value)]
-        self.query_one("#secret-label", Label).update(label)
+        self.query_one("#secret-label", Label).update(_(label))
         secret = self.query_one("#secret", Input)
-        secret.placeholder = placeholder
+        secret.placeholder = _(placeholder)
         secret.password = event.value == "secret"
 
     # ------------------------------------------------------------------ values
@@ -140,10 +146,10 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         """The profile the form describes; FormError names the first field to fix."""
         name = self._value("name")
         if not name:
-            raise FormError("Give the profile a name.", "name")
+            raise FormError(_("Give the profile a name."), "name")
         url = self._value("url")
         if "://" not in url:
-            raise FormError("The address starts with https:// (or http://).", "url")
+            raise FormError(_("The address starts with https:// (or http://)."), "url")
         kind = str(self.query_one("#kind", Select).value)
         source = str(self.query_one("#source", Select).value)
         secret_value = self.query_one("#secret", Input).value
@@ -151,15 +157,18 @@ class ShopFormScreen(Screen[ShopProfile | None]):
             secret_value = secret_value.strip()
         key = self._value("key")
         if kind == "woocommerce" and not key:
-            raise FormError("A WooCommerce shop needs its consumer key (ck_…).", "key")
+            raise FormError(_("A WooCommerce shop needs its consumer key (ck_…)."), "key")
         if kind == "woocommerce" and not secret_value:
-            raise FormError(f"{_SECRET_LABELS[source][0]}: needed for WooCommerce.", "secret")
+            raise FormError(
+                _("{what}: needed for WooCommerce.").format(what=_(_SECRET_LABELS[source][0])),
+                "secret",
+            )
         ca_bundle = self._value("ca_bundle")
         verify: bool | str = self.query_one("#verify", Checkbox).value
         if ca_bundle:
             path = Path(ca_bundle).expanduser()
             if not path.is_file():
-                raise FormError(f"No CA bundle at {path}.", "ca_bundle")
+                raise FormError(_("No CA bundle at {path}.").format(path=path), "ca_bundle")
             verify = str(path)
         return ShopProfile(
             name=name,
@@ -176,7 +185,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         result.update(Text(content, style="red") if error and isinstance(content, str) else content)
 
     def _problem(self, error: FormError) -> None:
-        self._show(str(error), error=True)
+        self._show(error_text(error), error=True)
         self.query_one(f"#{error.field}", Input).focus()
 
     # ------------------------------------------------------------------ actions
@@ -211,17 +220,19 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         try:
             existing = load_config(self.config_path).shops
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
         if profile.name in existing:
-            self._problem(FormError(f"A profile named {profile.name!r} already exists.", "name"))
+            self._problem(FormError(
+                _("A profile named {name!r} already exists.").format(name=profile.name), "name"
+            ))
             return
         try:
             secret = resolve_secret(profile)
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
-        self._show("Asking the shop…")
+        self._show(_("Asking the shop…"))
         auth = "oauth" if profile.auth == "oauth1" else profile.auth
         diagnosis = await diagnose(
             profile.url, profile.key, secret, auth=auth, verify=profile.verify  # type: ignore[arg-type]
@@ -234,8 +245,9 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         if save:
             self._force_for = profile
             head = Text(
-                f"Not saved: {diagnosis.check(AUTHENTICATION).verdict}. Fix it, or press "
-                "ctrl+s again to save anyway.\n",
+                _(
+                    "Not saved: {verdict}. Fix it, or press ctrl+s again to save anyway.\n"
+                ).format(verdict=diagnosis.check(AUTHENTICATION).verdict),
                 style="bold red",
             )
             text = head + text
@@ -245,7 +257,7 @@ class ShopFormScreen(Screen[ShopProfile | None]):
         try:
             save_profile(profile.name, profile, self.config_path)
         except ConfigError as error:
-            self._show(str(error), error=True)
+            self._show(error_text(error), error=True)
             return
         self.dismiss(profile)
 

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
+from tui.i18n import _
+
 
 class StatusFilterPicker(ModalScreen[frozenset[str] | None]):
     BINDINGS = [
@@ -25,7 +27,7 @@ class StatusFilterPicker(ModalScreen[frozenset[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-filter-dialog", classes="dialog"):
-            yield Static("Show statuses (space toggles, enter applies)", classes="dialog-title")
+            yield Static(_("Show statuses (space toggles, enter applies)"), classes="dialog-title")
             yield SelectionList[str](
                 *((label, slug, slug in self.current) for slug, label in self.statuses),
                 id="status-filter-list",

@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.i18n import _
+
 
 @dataclass(frozen=True, slots=True)
 class StatusChoice:
@@ -50,9 +52,9 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="status-picker", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(placeholder="type to filter…", id="status-filter")
+            yield Input(placeholder=_("type to filter…"), id="status-filter")
             yield OptionList(id="status-options")
-            yield Checkbox("Notify customer (ctrl+n)", self.notify_default, id="notify")
+            yield Checkbox(_("Notify customer (ctrl+n)"), self.notify_default, id="notify")
             yield Static("", id="status-email-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -66,7 +68,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
         for slug, label in self.statuses:
             if needle and needle not in slug.lower() and needle not in label.lower():
                 continue
-            mark = "  (current)" if slug == self.current else ""
+            mark = "  " + _("(current)") if slug == self.current else ""
             options.add_option(Option(f"{label}{mark}", id=slug))
         if options.option_count:
             options.highlighted = 0
@@ -82,7 +84,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
         status = self._highlighted_status()
         hint = ""
         if status in self.shop_emails_on:
-            hint = "The shop itself emails the customer on this status."
+            hint = _("The shop itself emails the customer on this status.")
         self.query_one("#status-email-hint", Static).update(hint)
 
     @on(Input.Changed, "#status-filter")
@@ -103,7 +105,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
 
     def _choose(self, status: str | None) -> None:
         if status is None:
-            self.notify("No status matches.", severity="warning")
+            self.notify(_("No status matches."), severity="warning")
             return
         notify = self.query_one("#notify", Checkbox).value
         self.dismiss(StatusChoice(status=status, notify=notify))

@@ -119,6 +119,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     _route(f"{V3}/coupons/{{id}}", get=Endpoint(catalog.get_coupon_item, "view")),
     _route(f"{V3}/reports/orders/totals", get=Endpoint(index.order_totals, "list")),
+    _route(f"{V3}/system_status", get=Endpoint(index.system_status, "view")),
 )
 
 

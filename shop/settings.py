@@ -27,6 +27,8 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "tax_label": "TVA",
     "tax_rate_code": "FR-TVA-1",
     "wc_version": "10.0.2",
+    #: The site's locale (WordPress's `get_locale()`), as `system_status` reports it.
+    "language": "en_US",
 }
 
 #: Payment methods whose gateway can refund by itself (`api_refund: true`).

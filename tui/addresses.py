@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from tui.i18n import N_, _
+
 AddressKind = Literal["billing", "shipping"]
 
 #: Every field an order address can have, in WooCommerce's order (shipping has no email).
@@ -36,17 +38,17 @@ ADDRESS_FIELDS: tuple[str, ...] = (
 )
 
 FIELD_LABELS: dict[str, str] = {
-    "first_name": "first name",
-    "last_name": "last name",
-    "company": "company",
-    "address_1": "address line 1",
-    "address_2": "address line 2",
-    "city": "city",
-    "state": "state",
-    "postcode": "postcode",
-    "country": "country",
-    "email": "email",
-    "phone": "phone",
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
+    "company": N_("company"),
+    "address_1": N_("address line 1"),
+    "address_2": N_("address line 2"),
+    "city": N_("city"),
+    "state": N_("state"),
+    "postcode": N_("postcode"),
+    "country": N_("country"),
+    "email": N_("email"),
+    "phone": N_("phone"),
 }
 
 #: ISO 3166-1 alpha-2 codes (the `country` WooCommerce stores).
@@ -160,42 +162,49 @@ def validate_address(address: Mapping[str, object], kind: AddressKind) -> list[A
     if kind == "shipping" and is_blank(address):
         return []
     fields = normalise_address(address)
-    title = kind.capitalize()
+    title = _("Billing") if kind == "billing" else _("Shipping")
     problems: list[AddressProblem] = []
 
     def problem(field: str, text: str) -> None:
-        problems.append(AddressProblem(field, f"{title} {FIELD_LABELS[field]}: {text}."))
+        label = _(FIELD_LABELS[field])
+        problems.append(AddressProblem(field, f"{title} {label}: {text}."))
 
     if not fields.get("company"):
         for name in ("first_name", "last_name"):
             if not fields.get(name):
-                problem(name, "required (or give a company)")
+                problem(name, _("required (or give a company)"))
     for name in ("address_1", "city"):
         if not fields.get(name):
-            problem(name, "required")
+            problem(name, _("required"))
     country = fields.get("country", "")
     if not country:
-        problem("country", "required, as a two-letter ISO code (FR, BE, CH, DE, GB, US…)")
+        problem("country", _("required, as a two-letter ISO code (FR, BE, CH, DE, GB, US…)"))
     elif country not in ISO_COUNTRIES:
         problem(
             "country",
-            f"{country!r} is not a two-letter ISO country code (FR, BE, CH, DE, GB, US…)",
+            _(
+                "{country!r} is not a two-letter ISO country code (FR, BE, CH, DE, GB, US…)"
+            ).format(country=country),
         )
     postcode = fields.get("postcode", "")
     if country in POSTCODE_RULES:
         if not postcode:
             problem(
-                "postcode", f"required; a {country} postcode is {POSTCODE_RULES[country].expected}"
+                "postcode", _(
+                    "required; a {country} postcode is {expected}"
+                ).format(country=country, expected=POSTCODE_RULES[country].expected)
             )
         elif (why := postcode_problem(country, postcode)) is not None:
             problem("postcode", why)
     if country in STATE_REQUIRED:
         state = fields.get("state", "")
         if not state or not _US_STATE.fullmatch(state):
-            problem("state", f"required for {country}: {STATE_REQUIRED[country]}")
+            problem("state", _(
+                "required for {country}: {item}"
+            ).format(country=country, item=STATE_REQUIRED[country]))
     email = fields.get("email", "")
     if kind == "billing" and email and not _EMAIL.fullmatch(email):
-        problem("email", f"{email!r} is not an email address")
+        problem("email", _("{email!r} is not an email address").format(email=email))
     return problems
 
 

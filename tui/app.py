@@ -10,9 +10,9 @@ import asyncio
 import dataclasses
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -28,6 +28,8 @@ from client.model import Order
 from client.protocol import LIST_FIELDS, FeedEvent, ShopClient
 from tui.config import Config
 from tui.conflicts import ConflictReport, check_before_write
+from tui.error_text import error_text
+from tui.i18n import N_, _, install, ngettext
 from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
@@ -41,19 +43,41 @@ from tui.status_changes import (
 from tui.status_style import StatusStyles
 from tui.themes import THEMES
 
+if TYPE_CHECKING:
+    from tui.shop_session import ShopSession
+
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
 
+#: Document kinds as the console names them in messages.
+DOCUMENT_NAMES = {
+    "packing_slip": N_("packing slip"),
+    "invoice": N_("invoice"),
+    "receipt": N_("receipt"),
+    "pick_list": N_("pick list"),
+    "credit_note": N_("credit note"),
+}
+
+
+def document_name(kind: str) -> str:
+    """A document kind ("packing_slip") as words in the interface language."""
+    return _(DOCUMENT_NAMES.get(kind, kind.replace("_", " ")))
+
+
 class FeedArrived(Message):
-    def __init__(self, event: FeedEvent) -> None:
+    def __init__(self, event: FeedEvent, shop: str | None = None) -> None:
         super().__init__()
         self.event = event
+        #: With several shops open: whose event it is (its ids are global already).
+        self.shop = shop
 
 
 class ConnectionChanged(Message):
-    def __init__(self, state: ConnectionState) -> None:
+    def __init__(self, state: ConnectionState, shop: str | None = None) -> None:
         super().__init__()
         self.state = state
+        #: With several shops open: whose connection changed.
+        self.shop = shop
 
 
 class StatusApplied(Message):
@@ -95,9 +119,24 @@ class OrderDeskApp(App[None]):
         super().__init__()
         self.shop = shop
         self.config = config or Config()
+        # Before any screen is built: every _() from here on answers in this language.
+        install(self.config.lang)
         self.demo = demo
+        #: Several shops open at once (`shop` is a `tui.multishop.RoutingClient`), else None.
+        self.session: ShopSession | None = None
+        if hasattr(shop, "shops") and hasattr(shop, "for_shop"):
+            from tui.shop_session import ShopSession
+
+            self.session = ShopSession(shop)  # type: ignore[arg-type]
+            self.session.shops.on_state = self._shop_state_changed
+            self.session.shops.on_error = self._shop_stopped
+            feed = feed or self.session.shops.feed(self.session.names[0])
         self.shop_label = shop_label or getattr(shop, "name", "shop")
-        self.queue = QueueModel()
+        self.queue = (
+            QueueModel(shop_of=self.session.shop_of, code_of=self.session.code)
+            if self.session is not None
+            else QueueModel()
+        )
         self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
         self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
         self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
@@ -127,8 +166,9 @@ class OrderDeskApp(App[None]):
             else:
                 self.call_later(
                     self.notify,
-                    f"Unknown theme {self.config.theme!r} in config; "
-                    f"choose one with ctrl+p → Theme.",
+                    _("Unknown theme {theme!r} in config; choose one with ctrl+p → Theme.").format(
+                        theme=self.config.theme
+                    ),
                     severity="warning",
                 )
 
@@ -137,9 +177,25 @@ class OrderDeskApp(App[None]):
     def on_mount(self) -> None:
         from screens.queue import QueueScreen
 
-        self.title = f"orderdesk — {self.shop_label}"
+        self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
         self.follow_feed()
+        self.learn_customer_language()
+
+    @work(group="shop-language", exit_on_error=False, description="shop language")
+    async def learn_customer_language(self) -> None:
+        """Ask the shop its language once, so messages and documents can follow it."""
+        from tui.shop_language import customer_language
+
+        await customer_language(self.shop, self.config.lang)
+
+    @property
+    def customer_lang(self) -> str:
+        """The language of what customers read (messages, documents): the shop's own,
+        else the interface language until the shop has said."""
+        from tui.shop_language import customer_language_now
+
+        return customer_language_now(self.shop, self.config.lang)
 
     async def on_unmount(self) -> None:
         await self.shop.aclose()
@@ -148,8 +204,28 @@ class OrderDeskApp(App[None]):
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
+        if self.session is not None:
+            async for name, event in self.session.events():
+                self.post_message(FeedArrived(event, shop=name))
+            return
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
+
+    def _shop_state_changed(self, name: str, state: ConnectionState) -> None:
+        """One shop's feed (several shops open) went live, reconnecting or offline."""
+        self.post_message(ConnectionChanged(state, shop=name))
+
+    def _shop_stopped(self, name: str, error: ShopError) -> None:
+        """One shop's feed ended for good (its key refused): the others go on."""
+        if self.session is not None:
+            self.session.stopped(name, error)
+        self.post_message(ConnectionChanged("offline", shop=name))
+        self.notify(
+            _("{shop}: {error}").format(shop=name, error=error),
+            title=_("Shop stopped"),
+            severity="error",
+            timeout=15,
+        )
 
     def _feed_state_changed(self, state: ConnectionState) -> None:
         """Called by the feed (on this loop) whenever it goes live, reconnecting or offline."""
@@ -157,15 +233,34 @@ class OrderDeskApp(App[None]):
 
     @on(ConnectionChanged)
     def _connection(self, message: ConnectionChanged) -> None:
+        if message.shop is not None and self.session is not None:
+            self._shop_connection(message.shop, message.state)
+            return
         if message.state != self.connection:
             self.connection = message.state
             self.connection_changed.publish(message.state)
             if message.state == "live" and self.queued_changes():
                 self.replay_journal()
 
+    def _shop_connection(self, name: str, state: ConnectionState) -> None:
+        """Several shops: each has its own state, replay and load; the console goes on."""
+        assert self.session is not None
+        changed = self.session.set_state(name, state)
+        self.connection = self.session.overall()
+        if changed:
+            self.connection_changed.publish(self.connection)
+        if state == "live" and self.journal.pending_count(name):
+            self.replay_shop_journal(name)
+        if not self.loaded and self.session.all_loaded:
+            self._flush_load(complete=True)
+
     @on(FeedArrived)
     def _feed(self, message: FeedArrived) -> None:
         event = message.event
+        if message.shop is not None and self.session is not None and event.kind == "loaded":
+            if event.complete:
+                self.session.mark_loaded(message.shop)
+            event = FeedEvent("loaded", orders=event.orders, complete=self.session.all_loaded)
         if event.kind == "loaded":
             self._loading_pages(event)
             return
@@ -216,7 +311,7 @@ class OrderDeskApp(App[None]):
     def statuses(self) -> list[tuple[str, str]]:
         """Core statuses and the custom ones from config, as (slug, label)."""
         pairs = [
-            (slug, label)
+            (slug, _(label))
             for slug, label in STATUS_LABELS.items()
             if slug not in ("trash", "checkout-draft")
         ]
@@ -236,11 +331,13 @@ class OrderDeskApp(App[None]):
         from screens.status_picker import StatusPicker
 
         if not orders:
-            self.notify("No order selected.", severity="warning")
+            self.notify(_("No order selected."), severity="warning")
             return
         bulk = len(orders) > 1
         title = (
-            f"Status for {len(orders)} marked orders" if bulk else f"Status for #{orders[0].number}"
+            _("Status for {count} marked orders").format(count=len(orders))
+            if bulk
+            else _("Status for {ref}").format(ref=self.order_ref(orders[0]))
         )
         choice = await self.push_screen_wait(
             StatusPicker(
@@ -255,19 +352,27 @@ class OrderDeskApp(App[None]):
             return
         targets = [o for o in orders if o.status != choice.status]
         if not targets:
-            self.notify(f"Already {self.status_label(choice.status)}.")
+            self.notify(_(
+                "Already {status_label}."
+            ).format(status_label=self.status_label(choice.status)))
             return
         label = self.status_label(choice.status)
         if bulk or choice.status == "cancelled":
-            what = f"{len(targets)} orders" if bulk else f"order #{targets[0].number}"
-            notify_text = " The customer is notified." if choice.notify else ""
-            ok = await self.push_screen_wait(
-                ConfirmScreen(f"Set {what} to {label}?{notify_text}", title="Change status")
+            what = (
+                ngettext("{n} order", "{n} orders", len(targets)).format(n=len(targets))
+                if bulk
+                else _("order {ref}").format(ref=self.order_ref(targets[0]))
             )
+            question = _("Set {what} to {label}?").format(what=what, label=label)
+            if choice.notify:
+                question += " " + _("The customer is notified.")
+            ok = await self.push_screen_wait(ConfirmScreen(question, title=_("Change status")))
             if not ok:
                 return
-        if self.connection == "live":
-            targets = await self._settle_conflicts(targets, label)
+        live = [o for o in targets if self.connection_of(o.id) == "live"]
+        if live:
+            away = [o for o in targets if self.connection_of(o.id) != "live"]
+            targets = await self._settle_conflicts(live, label) + away
             if not targets:
                 return
         self.apply_status(targets, choice.status, notify=choice.notify)
@@ -299,7 +404,11 @@ class OrderDeskApp(App[None]):
         changed: list[tuple[Order, ConflictReport]] = []
         for order, result in results:
             if isinstance(result, ShopError):
-                self.notify(f"#{order.number}: {result}", title="Not changed", severity="error")
+                self.notify(
+                    f"{self.order_ref(order)}: {error_text(result)}",
+                    title=_("Not changed"),
+                    severity="error",
+                )
             elif result is None:
                 keep.append(order)
             else:
@@ -307,13 +416,19 @@ class OrderDeskApp(App[None]):
         if changed:
             lines = []
             for order, report in changed[:6]:
-                lines.append(f"#{order.number} changed in the shop {report.when}:")
+                lines.append(
+                    _("{ref} changed in the shop {when}:").format(
+                        ref=self.order_ref(order), when=report.when
+                    )
+                )
                 lines.extend(f"   {line}" for line in report.lines()[:4])
             if len(changed) > 6:
-                lines.append(f"… and {len(changed) - 6} more orders")
-            lines.append(f"\nSet them to {new_label} anyway?")
+                lines.append(_("… and {n} more orders").format(n=len(changed) - 6))
+            lines.append("\n" + _("Set them to {label} anyway?").format(label=new_label))
             apply_anyway = await self.push_screen_wait(
-                ConfirmScreen("\n".join(lines), title="Changed by someone else", yes_label="Apply")
+                ConfirmScreen(
+                    "\n".join(lines), title=_("Changed by someone else"), yes_label=_("Apply")
+                )
             )
             if apply_anyway:
                 keep.extend(report.current for _, report in changed)
@@ -338,13 +453,15 @@ class OrderDeskApp(App[None]):
         previous: dict[int, Order],
         undoing: bool,
     ) -> None:
-        if self.connection in ("offline", "reconnecting"):
-            outcome = ChangeOutcome(new_status=status)
-            outcome.failed = [
-                (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in orders
-            ]
+        away = [o for o in orders if self.connection_of(o.id) in ("offline", "reconnecting")]
+        reachable = [o for o in orders if o not in away]
+        if reachable:
+            outcome = await self.changer.apply(reachable, status, notify=notify)
         else:
-            outcome = await self.changer.apply(orders, status, notify=notify)
+            outcome = ChangeOutcome(new_status=status)
+        outcome.failed.extend(
+            (o, Unavailable("the shop is offline", code="orderdesk_offline")) for o in away
+        )
         self.post_message(StatusApplied(outcome, previous, undoing, notify=notify))
 
     @on(StatusApplied)
@@ -362,29 +479,44 @@ class OrderDeskApp(App[None]):
             self._apply_local([previous[order.id] for order, _ in outcome.failed])
             first_order, first_error = outcome.failed[0]
             kept = self.status_label(previous[first_order.id].status)
-            more = f" (and {len(outcome.failed) - 1} more)" if len(outcome.failed) > 1 else ""
+            more = (
+                " " + _("(and {n} more)").format(n=len(outcome.failed) - 1)
+                if len(outcome.failed) > 1
+                else ""
+            )
             self.notify(
-                f"#{first_order.number} stays {kept}: {first_error}{more}",
-                title="Status not changed",
+                _("{ref} stays {kept}: {error}").format(
+                    ref=self.order_ref(first_order), kept=kept, error=error_text(first_error)
+                )
+                + more,
+                title=_("Status not changed"),
                 severity="error",
                 timeout=8,
             )
         if outcome.confirmed:
             if message.undoing:
                 self.undo_entry = None
-                self.notify(f"Undone: {len(outcome.confirmed)} order(s) restored.")
+                count = len(outcome.confirmed)
+                self.notify(
+                    ngettext(
+                        "Undone: {n} order restored.", "Undone: {n} orders restored.", count
+                    ).format(n=count)
+                )
             else:
                 self.undo_entry = UndoEntry(
                     previous={o.id: previous[o.id].status for o in outcome.confirmed},
                     new_status=outcome.new_status,
                     made_at=time.monotonic(),
                 )
+                count = len(outcome.confirmed)
                 what = (
-                    f"#{outcome.confirmed[0].number}"
-                    if len(outcome.confirmed) == 1
-                    else f"{len(outcome.confirmed)} orders"
+                    self.order_ref(outcome.confirmed[0])
+                    if count == 1
+                    else ngettext("{n} order", "{n} orders", count).format(n=count)
                 )
-                self.notify(f"{what} → {label}. Press u to undo (10 s).", title="Status changed")
+                self.notify(_(
+                    "{what} → {label}. Press u to undo (10 s)."
+                ).format(what=what, label=label), title=_("Status changed"))
         for warning in outcome.warnings:
             self.notify(warning, severity="warning")
 
@@ -410,56 +542,140 @@ class OrderDeskApp(App[None]):
         label = self.status_label(status)
         for order in orders:
             notes = self.changer.follow_up_notes(order, status, notify=notify)
-            self.journal.add_status(self.shop_label, order, status, label=label, notes=notes)
-        what = f"#{orders[0].number}" if len(orders) == 1 else f"{len(orders)} orders"
+            shop_name, own = self.journal_order(order)
+            self.journal.add_status(shop_name, own, status, label=label, notes=notes)
+        what = (
+            self.order_ref(orders[0])
+            if len(orders) == 1
+            else ngettext("{n} order", "{n} orders", len(orders)).format(n=len(orders))
+        )
         self.notify(
-            f"{what} → {label} queued: the shop is unreachable. It is sent when the shop "
-            "is back (and checked against the shop first).",
-            title="Offline",
+            _(
+                "{what} → {label} queued: the shop is unreachable. It is sent when the shop is "
+                "back (and checked against the shop first)."
+            ).format(what=what, label=label),
+            title=_("Offline"),
             severity="warning",
             timeout=8,
         )
         self.connection_changed.publish(self.connection)
 
     def queued_changes(self) -> int:
+        if self.session is not None:
+            return sum(self.queued_by_shop().values())
         return self.journal.pending_count(self.shop_label)
+
+    def queued_by_shop(self) -> dict[str, int]:
+        """Several shops: each one's changes waiting in the journal."""
+        names = self.session.names if self.session is not None else [self.shop_label]
+        return {name: self.journal.pending_count(name) for name in names}
+
+    # ---- one shop or several -----------------------------------------------------------
+
+    def order_ref(self, order: Order) -> str:
+        """How messages name an order: `#1234`, or `MAIN-1234` with several shops open."""
+        if self.session is not None:
+            return self.session.code(order)
+        return f"#{order.number}"
+
+    def shop_name_of(self, order_id: int) -> str:
+        """The name of the shop an order belongs to (the profile's, with several)."""
+        if self.session is not None:
+            return self.session.shop_of(order_id)
+        return self.shop_label
+
+    def connection_of(self, order_id: int) -> ConnectionState:
+        """The connection of the shop this order belongs to: with several shops open, one
+        shop going offline leaves the others' orders live."""
+        if self.session is not None:
+            return self.session.state_of(order_id)
+        return self.connection
+
+    def journal_key(self, order_id: int) -> tuple[str, int]:
+        """(journal shop name, the shop's own order id) for queuing a change offline."""
+        if self.session is not None:
+            return self.session.local_id(order_id)
+        return self.shop_label, order_id
+
+    def journal_order(self, order: Order) -> tuple[str, Order]:
+        if self.session is not None:
+            return self.session.local(order)
+        return self.shop_label, order
+
+    def replay_shop_journal(self, name: str) -> None:
+        """Several shops: send one shop's queued changes (others replay on their own)."""
+        assert self.session is not None
+        session = self.session
+        self.run_worker(
+            self._replay(name, session.shops.client(name), lambda o: session.encode(name, o)),
+            group=f"journal-replay-{name}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"replay {name}",
+        )
 
     @work(exclusive=True, group="journal-replay", exit_on_error=False, description="replay")
     async def replay_journal(self) -> None:
+        if self.session is not None:
+            for name in self.session.names:
+                if self.session.state(name) == "live":
+                    self.replay_shop_journal(name)
+            return
+        await self._replay(self.shop_label, self.shop, lambda order: order)
+
+    async def _replay(
+        self, shop_name: str, client: ShopClient, encode: Callable[[Order], object]
+    ) -> None:
         from screens.confirm import ConfirmScreen
+        from tui.multishop import order_code
+
+        ref = (
+            (lambda number: order_code(shop_name, number))
+            if self.session is not None
+            else (lambda number: f"#{number}")
+        )
 
         async def decide(entry: JournalEntry, current: Order) -> bool:
             return bool(
                 await self.push_screen_wait(
                     ConfirmScreen(
-                        f"While offline you set #{entry.number} to "
-                        f"{entry.payload.get('label') or entry.payload.get('status')}; "
-                        f"meanwhile it became {self.status_label(current.status)} in the "
-                        "shop. Apply your change anyway?",
-                        title="Changed by someone else",
-                        yes_label="Apply",
+                        _(
+                            "While offline you set {ref} to {value}; meanwhile it became "
+                            "{status_label} in the shop. Apply your change anyway?"
+                        ).format(
+                            ref=ref(entry.number),
+                            value=entry.payload.get("label") or entry.payload.get("status"),
+                            status_label=self.status_label(current.status),
+                        ),
+                        title=_("Changed by someone else"),
+                        yes_label=_("Apply"),
                     )
                 )
             )
 
         def settled(result: ReplayResult) -> None:
             if result.order is not None:
-                self._apply_local([result.order])
+                self._apply_local([encode(result.order)])  # type: ignore[list-item]
             severity = "information" if result.outcome in ("applied", "skipped") else "warning"
-            self.notify(result.message, title="Queued change", severity=severity)
+            self.notify(result.message, title=_("Queued change"), severity=severity)
 
-        summary = await self.journal.replay(
-            self.shop_label, self.shop, on_result=settled, decide=decide
-        )
+        summary = await self.journal.replay(shop_name, client, on_result=settled, decide=decide)
         if summary.stopped is None and summary.results:
-            self.notify(f"{len(summary.results)} queued change(s) settled with the shop.")
+            count = len(summary.results)
+            self.notify(
+                ngettext(
+                    "{n} queued change settled with the shop.",
+                    "{n} queued changes settled with the shop.",
+                    count,
+                ).format(n=count)
+            )
         self.connection_changed.publish(self.connection)
 
     def action_undo(self) -> None:
         entry = self.undo_entry
         if entry is None or entry.expired():
             self.undo_entry = None
-            self.notify("Nothing to undo (undo works for 10 seconds).", severity="warning")
+            self.notify(_("Nothing to undo (undo works for 10 seconds)."), severity="warning")
             return
         by_status: dict[str, list[Order]] = {}
         for order_id, old_status in entry.previous.items():
@@ -473,47 +689,63 @@ class OrderDeskApp(App[None]):
     # ---- other screens on one order ---------------------------------------------------
     # Screens are imported when opened: start-up only pays for the queue.
 
+    def work_on(self, order_id: int) -> None:
+        """Several shops: calls without an id (product search, customers) go to the shop
+        of the order (or customer) being worked on."""
+        if self.session is not None:
+            self.session.focus(order_id)
+
     def open_order(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_detail import OrderDetailScreen
 
         self.push_screen(OrderDetailScreen(order_id))
 
     def open_messages(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.messages import MessagesScreen
 
         self.push_screen(MessagesScreen(order_id))
 
     def open_refund(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.refund import RefundScreen
 
         self.push_screen(RefundScreen(order_id))
 
     def open_return(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.returns import ReturnScreen
 
         self.push_screen(ReturnScreen(order_id))
 
     def open_pack(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.pack import PackScreen
 
         self.push_screen(PackScreen(order_id))
 
     def open_edit(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.order_edit import OrderEditScreen
 
         self.push_screen(OrderEditScreen(order_id))
 
     def open_delete(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.delete_order import DeleteOrderScreen
 
         self.push_screen(DeleteOrderScreen(order_id))
 
     def open_payment_link(self, order_id: int) -> None:
+        self.work_on(order_id)
         from screens.payment_link import PaymentLinkScreen
 
         self.push_screen(PaymentLinkScreen(order_id))
 
     def open_customers(self, customer_id: int | None = None, *, search: str = "") -> None:
+        if customer_id:
+            self.work_on(customer_id)
         from screens.customers import CustomersScreen
 
         self.push_screen(CustomersScreen(customer_id=customer_id, search=search))
@@ -525,7 +757,9 @@ class OrderDeskApp(App[None]):
         def saved(profile: object) -> None:
             if profile is not None:
                 name = getattr(profile, "name", "")
-                self.notify(f"Saved. Open it with: orderdesk --shop {name}", title="Shop added")
+                self.notify(_(
+                    "Saved. Open it with: orderdesk --shop {name}"
+                ).format(name=name), title=_("Shop added"))
 
         self.push_screen(ShopFormScreen(paths.config_file()), saved)
 
@@ -550,14 +784,27 @@ class OrderDeskApp(App[None]):
     async def _print_worker(self, kind: str, order_ids: list[int]) -> None:
         from tui.print_jobs import produce_and_print
 
-        self.notify(f"Preparing {kind.replace('_', ' ')}…", timeout=2)
+        self.notify(_("Preparing {document}…").format(document=document_name(kind)), timeout=2)
         result = await produce_and_print(self.shop, self.config, kind, order_ids)
         self.notify(
             result.message,
-            title="Printed" if result.printed else ("Saved" if result.ok else "Not printed"),
+            title=_("Printed")
+            if result.printed
+            else (_("Saved") if result.ok else _("Not printed")),
             severity="information" if result.ok else "error",
             timeout=8,
         )
+
+    def action_shop_filter(self) -> None:
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.action_pick_shop()
+
+    def filter_shops(self, shops: frozenset[str]) -> None:
+        """Several shops: show only these shops' orders in the queue (empty: every shop)."""
+        screen = self._queue_screen()
+        if screen is not None:
+            screen.set_shop_filter(shops)
 
     def action_scan(self) -> None:
         from screens.scan import ScanScreen
@@ -578,30 +825,65 @@ class OrderDeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys", "Every key of this screen", self.action_help)
-        yield SystemCommand("Undo last status change", "Within 10 seconds", self.action_undo)
-        yield SystemCommand("Scan", "Scan an order number to open it (F2)", self.action_scan)
+        for command in super().get_system_commands(screen):
+            # Textual's own commands (Theme, Quit, Keys...): ids listed in tui.textual_texts.
+            yield command._replace(title=_(command.title), help=_(command.help))
+        yield SystemCommand(_("Help: keys"), _("Every key of this screen"), self.action_help)
+        yield SystemCommand(_("Undo last status change"), _("Within 10 seconds"), self.action_undo)
+        yield SystemCommand(_("Scan"), _("Scan an order number to open it (F2)"), self.action_scan)
         yield SystemCommand(
-            "Predefined messages", "List, add, edit, rename, delete", self.action_message_manager
+            _("Predefined messages"),
+            _("List, add, edit, rename, delete"),
+            self.action_message_manager,
         )
         yield SystemCommand(
-            "Customers", "Search customers, see their orders", self.action_customers
-        )
-        yield SystemCommand("Reports", "Orders, revenue, refunds per day", self.action_reports)
-        yield SystemCommand(
-            "Add a shop", "Save a WooCommerce shop profile to config.toml", self.action_add_shop
+            _("Customers"), _("Search customers, see their orders"), self.action_customers
         )
         yield SystemCommand(
-            "Invoices for a date range", "One PDF of every invoice", self.action_invoice_range
+            _("Reports"), _("Orders, revenue, refunds per day"), self.action_reports
         )
+        yield SystemCommand(
+            _("Add a shop"),
+            _("Save a WooCommerce shop profile to config.toml"),
+            self.action_add_shop,
+        )
+        yield SystemCommand(
+            _("Invoices for a date range"), _("One PDF of every invoice"), self.action_invoice_range
+        )
+        if self.session is not None:
+            yield SystemCommand(
+                _("Filter by shop"),
+                _("Choose which shops' orders the queue shows (S)"),
+                self.action_shop_filter,
+            )
+            for name in self.session.names:
+                yield SystemCommand(
+                    _("Shop: only {shop}").format(shop=name),
+                    _("The queue shows only this shop's orders"),
+                    functools.partial(self.filter_shops, frozenset({name})),
+                )
+            yield SystemCommand(
+                _("Shop: every shop"),
+                _("The queue shows the orders of every shop"),
+                functools.partial(self.filter_shops, frozenset()),
+            )
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if binding.description and binding.action and active.node is screen:
+                shown = binding.key_display or self.get_key_display(binding.with_key(key))
                 yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    f"Same as pressing {key}",
+                    f"{_(binding.description)} ({shown})",
+                    _("Same as pressing {key}").format(key=shown),
                     lambda action=binding.action: self.run_action(action, screen),
                 )
 
@@ -611,5 +893,9 @@ class OrderDeskApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        message = str(error) if isinstance(error, ShopError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title="Something went wrong", severity="error", timeout=10)
+        message = (
+            error_text(error)
+            if isinstance(error, ShopError)
+            else f"{type(error).__name__}: {error}"
+        )
+        self.notify(message, title=_("Something went wrong"), severity="error", timeout=10)

@@ -22,7 +22,17 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--url", help="base URL of a WooCommerce-compatible shop")
     target.add_argument("--key", help="API consumer key (ck_…)")
     target.add_argument("--secret", help="API consumer secret (cs_…)")
-    target.add_argument("--shop", metavar="NAME", help="a profile from config.toml")
+    target.add_argument(
+        "--shop",
+        metavar="NAME",
+        action="append",
+        help="a profile from config.toml (repeat it to open several shops at once)",
+    )
+    target.add_argument(
+        "--all",
+        action="store_true",
+        help="open every profile of config.toml at once, in one queue",
+    )
     target.add_argument(
         "--auth",
         choices=("auto", "basic", "query", "oauth"),

@@ -136,8 +136,12 @@ def export_orders_csv(
     bom: bool = False,
     progress: Callable[[int], None] | None = None,
     progress_every: int = PROGRESS_EVERY,
+    shop_of: Callable[[Order], str] | None = None,
 ) -> int:
     """Write `orders` to `path` as CSV and return the number of data rows written.
+
+    With several shops open, `shop_of(order)` names each order's shop in a first "shop"
+    column (order numbers repeat across shops).
 
     `orders` may be a generator that fetches pages as it goes; if it raises, the
     exception propagates and `path` is left untouched. `progress(rows_so_far)` is called
@@ -155,9 +159,13 @@ def export_orders_csv(
         encoding = "utf-8-sig" if bom else "utf-8"
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            writer.writerow(LINE_COLUMNS if per_line else ORDER_COLUMNS)
+            header = list(LINE_COLUMNS if per_line else ORDER_COLUMNS)
+            writer.writerow(["shop", *header] if shop_of is not None else header)
             for order in orders:
                 batch = line_rows(order) if per_line else [order_row(order)]
+                if shop_of is not None:
+                    shop = text(shop_of(order))
+                    batch = [[shop, *row] for row in batch]
                 for row in batch:
                     writer.writerow(row)
                     rows += 1

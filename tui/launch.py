@@ -32,8 +32,22 @@ class Target:
     demo: bool = False
 
 
+def shop_names(args: argparse.Namespace) -> list[str]:
+    """The profiles `--shop` names (repeatable; a plain string from older callers)."""
+    value = getattr(args, "shop", None)
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(dict.fromkeys(value))
+
+
+def wants_several(args: argparse.Namespace) -> bool:
+    """`--all`, or `--shop` given more than once: one console over several shops."""
+    return bool(getattr(args, "all", False)) or len(shop_names(args)) > 1
+
+
 def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
     """The shop the flags or config name; None means the embedded demo shop."""
+    names = shop_names(args)
     if args.url or args.key or args.secret:
         missing = [f"--{n}" for n in ("url", "key", "secret") if not getattr(args, n)]
         if missing:
@@ -43,8 +57,8 @@ def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
         return Target(
             label=args.url, url=args.url, key=args.key, secret=args.secret, auth=args.auth or "auto"
         )
-    if args.shop or config.default_shop:
-        name = args.shop or config.default_shop
+    if names or config.default_shop:
+        name = names[0] if names else config.default_shop
         profile = config.shop_profile(name)
         if profile is None:
             known = ", ".join(sorted(config.shops)) or "none configured"
@@ -73,6 +87,16 @@ def run_console(args: argparse.Namespace) -> int:
         if args.poll < MIN_POLL_INTERVAL:
             raise LaunchError(f"--poll must be at least {MIN_POLL_INTERVAL} seconds")
         config = dataclasses.replace(config, poll_interval=args.poll)
+    if wants_several(args):
+        if args.url or args.key or args.secret:
+            raise LaunchError(
+                "--url/--key/--secret open one shop; not with --all or several --shop"
+            )
+        app = build_multi_app(shop_names(args) or None, config)
+        for warning in config.warnings:
+            app.call_later(app.notify, warning, severity="warning", timeout=10)
+        app.run()
+        return 0
     target = choose_target(args, config)
     demo = None
     if target is None:
@@ -112,6 +136,29 @@ def register_custom_statuses(db_path: Path, config: Config) -> None:
     for slug, setting in config.statuses.items():
         if slug not in CORE_STATUSES:
             add_status(db_path, slug, setting.label or slug, holds_stock=bool(setting.holds_stock))
+
+
+def build_multi_app(names: list[str] | None, config: Config):  # -> OrderDeskApp
+    """One console over several profiles (`names`, or every profile of the config)."""
+    from tui.app import OrderDeskApp
+    from tui.multishop import RoutingClient, open_profiles
+
+    if names is None and not config.shops:
+        where = f" in {config.source}" if config.source else ""
+        raise LaunchError(
+            f"--all opens every shop profile, but there is none{where}. Add one with: "
+            "orderdesk shops add (the demo shop opens with plain `orderdesk`)"
+        )
+    for name in names or ():
+        if name not in config.shops:
+            known = ", ".join(sorted(config.shops)) or "none configured"
+            raise LaunchError(f"no shop profile named {name!r} (known: {known})")
+    try:
+        shops = open_profiles(config, names)
+    except (ConfigError, ValueError) as error:
+        raise LaunchError(str(error)) from None
+    router = RoutingClient(shops)
+    return OrderDeskApp(router, config=config, shop_label=" + ".join(shops.names))
 
 
 def build_app(target: Target, config: Config):  # -> OrderDeskApp

@@ -311,17 +311,37 @@ class RoutingClient:
         )
 
     def _decode_query(self, query: OrderQuery) -> tuple[str | None, OrderQuery]:
-        if not query.include:
+        """The shop a query's ids (include, customer, product) name, and the query with
+        that shop's own ids; (None, query) when it names none."""
+        names: set[str] = set()
+        changes: dict[str, Any] = {}
+        if query.include:
+            split = [self.shops.split_id(i) for i in query.include]
+            names.update(name for name, _ in split)
+            changes["include"] = tuple(i for _, i in split)
+        for field in ("customer", "product"):
+            value = getattr(query, field)
+            if value:
+                name, own = self.shops.split_id(value)
+                names.add(name)
+                changes[field] = own
+        if not names:
             return None, query
-        split = [self.shops.split_id(i) for i in query.include]
-        names = {name for name, _ in split}
         if len(names) > 1:
             raise Invalid(
                 "one query cannot include orders of several shops",
                 field="include",
                 code="orderdesk_several_shops",
             )
-        return names.pop(), dataclasses.replace(query, include=tuple(i for _, i in split))
+        return names.pop(), dataclasses.replace(query, **changes)
+
+    def _by_shop(self, ids: Iterable[int]) -> dict[str, list[int]]:
+        """Global ids grouped by shop (in the order given), as each shop's own ids."""
+        grouped: dict[str, list[int]] = {}
+        for global_id in ids:
+            name, own = self.shops.split_id(global_id)
+            grouped.setdefault(name, []).append(own)
+        return grouped
 
     def _route(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]):
         """(shop name, args, kwargs) with global ids turned into the shop's own."""
@@ -370,6 +390,74 @@ class RoutingClient:
             return self.encode(name, result)
 
         return routed
+
+    async def list_orders(
+        self, query: OrderQuery | None = None, *, page: int = 1, per_page: int = 100
+    ) -> OrderPage:
+        """Orders of one shop; a query that includes orders of several shops (print or
+        export the marked orders of two shops) asks each shop for its part and answers
+        with them in the order of `include`."""
+        query = query or OrderQuery()
+        grouped = self._by_shop(query.include) if query.include else {}
+        if len(grouped) <= 1:
+            name, own_query = self._decode_query(query)
+            name = name or self.current
+            result = await self.shops.client(name).list_orders(
+                own_query, page=page, per_page=per_page
+            )
+            return self.encode(name, result)
+        found: dict[int, Order] = {}
+        for name, own_ids in grouped.items():
+            part = dataclasses.replace(query, include=tuple(own_ids))
+            result = await self.shops.client(name).list_orders(
+                part, page=page, per_page=per_page
+            )
+            found.update((o.id, o) for o in self.encode(name, result).orders)
+        orders = [found[i] for i in query.include if i in found]
+        if query.orderby != "include":
+            orders = list(found.values())
+        return OrderPage(orders=orders, page=page, total=len(orders), total_pages=1)
+
+    async def list_products(self, *, include: Sequence[int] = (), **kwargs: Any) -> list[Product]:
+        """Products of the current shop, or (`include`) the named products of any shops."""
+        if not include:
+            found = await self.shops.client(self.current).list_products(**kwargs)
+            return self.encode(self.current, found)
+        products: list[Product] = []
+        for name, own_ids in self._by_shop(include).items():
+            part = await self.shops.client(name).list_products(include=own_ids, **kwargs)
+            products.extend(self.encode(name, part))
+        return products
+
+    async def update_order(
+        self, order_id: int, changes: dict[str, Any], *, if_match: str | None = None
+    ) -> Order:
+        """The order's shop, with the product and customer ids in `changes` made its own
+        (an edit adds lines by product id)."""
+        name, own = self.shops.split_id(order_id)
+        local = dict(changes)
+        if local.get("customer_id"):
+            local["customer_id"] = self._own_id(name, int(local["customer_id"]))
+        if isinstance(local.get("line_items"), list):
+            lines = []
+            for line in local["line_items"]:
+                line = dict(line)
+                for key in ("product_id", "variation_id"):
+                    if line.get(key):
+                        line[key] = self._own_id(name, int(line[key]))
+                lines.append(line)
+            local["line_items"] = lines
+        client = self.shops.client(name)
+        return self.encode(name, await client.update_order(own, local, if_match=if_match))
+
+    def _own_id(self, name: str, global_id: int) -> int:
+        other, own = self.shops.split_id(global_id)
+        if other != name:
+            raise Invalid(
+                f"id {global_id} belongs to shop {other}, not {name}",
+                code="orderdesk_several_shops",
+            )
+        return own
 
     async def batch_update_orders(self, updates: Sequence[dict[str, Any]]) -> BatchResult:
         """Split by shop; each shop's part goes as that shop's batch."""

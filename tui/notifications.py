@@ -16,8 +16,9 @@ Decisions, and why:
   a short correct sentence is better than either. ``warn`` (the app's ``notify``) tells staff
   the template was skipped and why, so they can send the details by hand.
 - No template for the status: the same default sentence.
-- The language is the console's (``config.lang``): the store seeds the status templates of
-  that language, and the default sentence, dates and status labels follow it.
+- The language is the shop's (``app.customer_lang``, see ``tui.shop_language``; the console's
+  ``config.lang`` until the shop has said): the store seeds the status templates of that
+  language, and the default sentence, dates and status labels follow it.
 
 ``message_context`` is shared with the messages screen so ``{shop_name}`` and ``{status}``
 read the same in a predefined message and in a notification.
@@ -166,7 +167,8 @@ class StatusNotifier:
 
     def store(self) -> MessageStore:
         """The templates as they are on disk now (built-in ones if the file is unusable)."""
-        return MessageStore(self.store_path, lang=self.host.config.lang).load()
+        lang = getattr(self.host, "customer_lang", None) or self.host.config.lang
+        return MessageStore(self.store_path, lang=lang).load()
 
     def __call__(self, order: Order, status: str) -> str:
         notification = status_notification(

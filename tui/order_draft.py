@@ -36,15 +36,16 @@ from tui.addresses import (
     normalise_address,
     validate_address,
 )
+from tui.i18n import N_, _
 
 Severity = Literal["information", "warning", "error"]
 
 #: Shipping methods WooCommerce ships with (the admin's method list), plus "other".
 SHIPPING_METHOD_IDS: tuple[tuple[str, str], ...] = (
-    ("flat_rate", "Flat rate"),
-    ("free_shipping", "Free shipping"),
-    ("local_pickup", "Local pickup"),
-    ("other", "Other"),
+    ("flat_rate", N_("Flat rate")),
+    ("free_shipping", N_("Free shipping")),
+    ("local_pickup", N_("Local pickup")),
+    ("other", N_("Other")),
 )
 
 
@@ -144,19 +145,24 @@ def stock_verdict(product: Product | None, needed: int, *, before: int = 0) -> V
         if product.backorders_allowed:
             return Verdict(
                 True,
-                f"{name}: only {max(available, 0)} in stock; {short} will be on backorder.",
+                _(
+                    "{name}: only {max} in stock; {short} will be on backorder."
+                ).format(name=name, max=max(available, 0), short=short),
                 "warning",
             )
         return Verdict(
             False,
-            f"{name}: only {max(available, 0)} in stock and it does not allow backorders "
-            f"({needed} needed).",
+            _(
+                "{name}: only {max} in stock and it does not allow backorders ({needed} needed)."
+            ).format(name=name, max=max(available, 0), needed=needed),
             "error",
         )
     if product.stock_status == "outofstock":
-        return Verdict(False, f"{name} is out of stock and does not allow backorders.", "error")
+        return Verdict(False, _(
+            "{name} is out of stock and does not allow backorders."
+        ).format(name=name), "error")
     if product.stock_status == "onbackorder":
-        return Verdict(True, f"{name} is on backorder.", "warning")
+        return Verdict(True, _("{name} is on backorder.").format(name=name), "warning")
     return OK
 
 
@@ -257,12 +263,14 @@ class OrderDraft:
             return refused
         line = self.line(key)
         if line is None:
-            return Verdict(False, "No such line.", "error")
+            return Verdict(False, _("No such line."), "error")
         if quantity <= 0:
             return Verdict(
                 False,
-                f"Quantity must be at least 1 (got {quantity}). To take the line off the "
-                "order, remove it (Delete).",
+                _(
+                    "Quantity must be at least 1 (got {quantity}). To take the line off the "
+                    "order, remove it (Delete)."
+                ).format(quantity=quantity),
                 "error",
             )
         proposed = [
@@ -281,7 +289,7 @@ class OrderDraft:
     def change_quantity(self, key: str, step: int, *, status_label: str = "") -> Verdict:
         line = self.line(key)
         if line is None:
-            return Verdict(False, "No such line.", "error")
+            return Verdict(False, _("No such line."), "error")
         return self.set_quantity(key, line.quantity + step, status_label=status_label)
 
     def add_product(
@@ -290,7 +298,9 @@ class OrderDraft:
         if (refused := self._guard_items(status_label or self.order.status)) is not None:
             return refused
         if quantity <= 0:
-            return Verdict(False, f"Quantity must be at least 1 (got {quantity}).", "error")
+            return Verdict(False, _(
+                "Quantity must be at least 1 (got {quantity})."
+            ).format(quantity=quantity), "error")
         self.products[product.id] = product
         existing = next(
             (line for line in self.lines if line.product_id == product.id and line.is_new), None
@@ -314,7 +324,9 @@ class OrderDraft:
         self.lines.append(line)
         if verdict.message:
             return verdict
-        return Verdict(True, f"Added {quantity} × {product.name}.")
+        return Verdict(True, _(
+            "Added {quantity} × {name}."
+        ).format(quantity=quantity, name=product.name))
 
     def toggle_remove(self, key: str, *, status_label: str = "") -> Verdict:
         """Remove a line (a new one disappears; a saved one is struck out until saving),
@@ -323,19 +335,21 @@ class OrderDraft:
             return refused
         line = self.line(key)
         if line is None:
-            return Verdict(False, "No such line.", "error")
+            return Verdict(False, _("No such line."), "error")
         if line.is_new:
             self.lines.remove(line)
-            return Verdict(True, f"{line.name} taken off.")
+            return Verdict(True, _("{name} taken off.").format(name=line.name))
         if line.removed:
             proposed = [_with(c, removed=False) if c.key == key else c for c in self.lines]
             verdict = self._check_stock(line.product_id, proposed)
             if not verdict.ok:
                 return verdict
             line.removed = False
-            return verdict if verdict.message else Verdict(True, f"{line.name} kept.")
+            return verdict if verdict.message else Verdict(True, _(
+                "{name} kept."
+            ).format(name=line.name))
         line.removed = True
-        return Verdict(True, f"{line.name} will be removed when you save.")
+        return Verdict(True, _("{name} will be removed when you save.").format(name=line.name))
 
     def set_address(self, kind: AddressKind, address: Mapping[str, object]) -> list[AddressProblem]:
         """Take an edited address if it is valid; otherwise keep the old one and say why."""
@@ -361,7 +375,9 @@ class OrderDraft:
             self.shipping_choice = None
         else:
             self.shipping_choice = choice
-        return Verdict(True, f"Shipping: {choice.method_title}.")
+        return Verdict(True, _(
+            "Shipping: {method_title}."
+        ).format(method_title=choice.method_title))
 
     # ---- problems and the body ------------------------------------------------------------
 
@@ -415,18 +431,22 @@ class OrderDraft:
         words: list[str] = []
         for line in self.lines:
             if line.is_new:
-                words.append(f"added {line.quantity} × {line.name}")
+                words.append(_(
+                    "added {quantity} × {name}"
+                ).format(quantity=line.quantity, name=line.name))
             elif line.removed:
-                words.append(f"removed {line.name}")
+                words.append(_("removed {name}").format(name=line.name))
             elif line.quantity != line.original_quantity:
                 words.append(f"{line.name} {line.original_quantity} → {line.quantity}")
         body = self.changes()
         if "billing" in body:
-            words.append("billing address")
+            words.append(_("billing address"))
         if "shipping" in body:
-            words.append("shipping address")
+            words.append(_("shipping address"))
         if self.shipping_choice is not None:
-            words.append(f"shipping method → {self.shipping_choice.method_title}")
+            words.append(_(
+                "shipping method → {method_title}"
+            ).format(method_title=self.shipping_choice.method_title))
         return words
 
     @property

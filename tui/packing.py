@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from client.model import Order, Product
+from tui.i18n import _
 from tui.messages import TemplateError, placeholder_context, render
 from tui.scan_codes import clean_code, code_matches
 
@@ -139,66 +140,80 @@ class PackState:
         matching = [i for i, line in enumerate(self.lines) if line.matches(code)]
         if not matching:
             return PackOutcome(
-                "wrong_item", f"Wrong item: {code} is not in this order. Nothing counted."
+                "wrong_item", _(
+                    "Wrong item: {code} is not in this order. Nothing counted."
+                ).format(code=code)
             )
         for index in matching:
             line = self.lines[index]
             if not line.done:
                 line.packed += 1
                 return PackOutcome(
-                    "counted", f"{line.label}: {line.packed} of {line.needed}", index
+                    "counted", _(
+                        "{label}: {packed} of {needed}"
+                    ).format(label=line.label, packed=line.packed, needed=line.needed), index
                 )
         index = matching[0]
         line = self.lines[index]
         return PackOutcome(
             "too_many",
-            f"One too many: {line.label} needs {line.needed}, "
-            f"all {line.packed} already packed. Nothing counted.",
+            _(
+                "One too many: {label} needs {needed}, all {packed} already packed. Nothing "
+                "counted."
+            ).format(label=line.label, needed=line.needed, packed=line.packed),
             index,
         )
 
     def adjust(self, index: int, delta: int) -> PackOutcome:
         """Add or take away `delta` on line `index` by hand, within 0…needed."""
         if not 0 <= index < len(self.lines):
-            return PackOutcome("refused", "No line selected.")
+            return PackOutcome("refused", _("No line selected."))
         line = self.lines[index]
         target = line.packed + delta
         if target > line.needed:
             return PackOutcome(
                 "refused",
-                f"{line.label} needs only {line.needed}; it cannot go higher.",
+                _(
+                    "{label} needs only {needed}; it cannot go higher."
+                ).format(label=line.label, needed=line.needed),
                 index,
             )
         if target < 0:
-            return PackOutcome("refused", f"{line.label} is at 0 already.", index)
+            return PackOutcome("refused", _(
+                "{label} is at 0 already."
+            ).format(label=line.label), index)
         line.packed = target
         line.by_hand = max(0, line.by_hand + delta)
         return PackOutcome(
-            "by_hand", f"{line.label}: {line.packed} of {line.needed} (by hand)", index
+            "by_hand", _(
+                "{label}: {packed} of {needed} (by hand)"
+            ).format(label=line.label, packed=line.packed, needed=line.needed), index
         )
 
     def fill(self, index: int) -> PackOutcome:
         """Mark line `index` complete by hand."""
         if not 0 <= index < len(self.lines):
-            return PackOutcome("refused", "No line selected.")
+            return PackOutcome("refused", _("No line selected."))
         line = self.lines[index]
         return self.adjust(index, line.needed - line.packed)
 
     def reset(self, index: int) -> PackOutcome:
         """Set line `index` back to 0."""
         if not 0 <= index < len(self.lines):
-            return PackOutcome("refused", "No line selected.")
+            return PackOutcome("refused", _("No line selected."))
         line = self.lines[index]
         line.packed = 0
         line.by_hand = 0
-        return PackOutcome("by_hand", f"{line.label}: back to 0 of {line.needed}", index)
+        return PackOutcome("by_hand", _(
+            "{label}: back to 0 of {needed}"
+        ).format(label=line.label, needed=line.needed), index)
 
     def summary(self) -> str:
         """ "3 items verified by scan, 1 counted by hand" for the order's private note."""
         scanned = self.packed - min(self.by_hand, self.packed)
         parts = [f"{scanned} item{'s' if scanned != 1 else ''} verified by scan"]
         if self.by_hand:
-            parts.append(f"{self.by_hand} counted by hand")
+            parts.append(f"{self.by_hand} counted by hand")  # the shop's note: not translated
         return ", ".join(parts)
 
 

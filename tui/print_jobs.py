@@ -40,7 +40,10 @@ from tui.documents import (
     pick_list,
     receipt,
 )
+from tui.error_text import error_text
+from tui.i18n import _
 from tui.printing import PrintResult, print_file, save_document
+from tui.shop_language import customer_language
 
 #: What `produce_and_print` makes; "invoices" is many invoices in one file.
 KINDS: tuple[str, ...] = ("packing_slip", "invoice", "receipt", "pick_list", "invoices")
@@ -111,6 +114,7 @@ def identity_for(shop: ShopClient, config: Config) -> ShopIdentity:
 
 
 def _lang(config: Config) -> str:
+    """The document language when the shop does not say its own."""
     return config.lang if config.lang in ("en", "fr") else "en"
 
 
@@ -136,7 +140,9 @@ async def save_and_print(
     try:
         path = await asyncio.to_thread(save_document, data, folder, name)
     except OSError as exc:
-        return _folder_result(False, f"Could not save {name} in {folder}: {exc.strerror or exc}")
+        return _folder_result(False, _(
+            "Could not save {name} in {folder}: {value}"
+        ).format(name=name, folder=folder, value=exc.strerror or exc))
     if not print_it:
         return PrintResult(True, False, f"Saved to {path}", path)
     printer = config.printers.for_kind(PRINTER_OF.get(kind, kind))
@@ -150,13 +156,19 @@ def _combined(results: list[PrintResult], what: str) -> PrintResult:
     failed = [r for r in results if not r.ok]
     if failed:
         return dataclasses.replace(
-            failed[0], message=f"{len(failed)} of {len(results)} {what} failed: {failed[0].message}"
+            failed[0], message=_(
+                "{count} of {count2} {what} failed: {message}"
+            ).format(count=len(failed), count2=len(results), what=what, message=failed[0].message)
         )
     first = results[0]
     if all(r.printed for r in results):
-        message = f"{len(results)} {what} sent to {first.printer}; saved in {first.path.parent}"
+        message = _("{n} {what} sent to {printer}; saved in {folder}").format(
+            n=len(results), what=what, printer=first.printer, folder=first.path.parent
+        )
     else:
-        message = f"{len(results)} {what} saved in {first.path.parent} (no printer configured)"
+        message = _("{n} {what} saved in {folder} (no printer configured)").format(
+            n=len(results), what=what, folder=first.path.parent
+        )
     return dataclasses.replace(first, message=message)
 
 
@@ -178,41 +190,50 @@ async def produce_and_print(
     (one list for all the orders).
     """
     if kind not in KINDS:
-        return _folder_result(False, f"Unknown document kind {kind!r}.")
+        return _folder_result(False, _("Unknown document kind {kind!r}.").format(kind=kind))
     if not order_ids:
-        return _folder_result(False, "No order selected.")
+        return _folder_result(False, _("No order selected."))
     try:
         orders = await fetch_orders(shop, order_ids)
         if not orders:
-            return _folder_result(False, "The shop has none of these orders.")
+            return _folder_result(False, _("The shop has none of these orders."))
+        lang = await customer_language(shop, _lang(config))
         if kind == "pick_list":
             return await print_pick_list(
-                config, aggregate_pick_list(orders), len(orders), lp_command=lp_command
+                config, aggregate_pick_list(orders), len(orders), lp_command=lp_command, lang=lang
             )
         if kind == "invoices":
-            return await _invoice_batch(shop, config, orders, _batch_name(orders), lp_command)
+            return await _invoice_batch(
+                shop, config, orders, _batch_name(orders), lp_command, lang=lang
+            )
         results = []
         for order in orders:
-            data, name = await _one_document(shop, config, kind, order)
+            data, name = await _one_document(shop, config, kind, order, lang)
             results.append(await save_and_print(config, kind, data, name, lp_command=lp_command))
     except (ShopError, JobFailed) as exc:
         return _folder_result(False, str(exc))
     except FontMissing as exc:
-        return _folder_result(False, f"Cannot make the PDF: {exc}")
-    what = {"packing_slip": "packing slips", "receipt": "receipts", "invoice": "invoices"}[kind]
+        return _folder_result(False, _("Cannot make the PDF: {exc}").format(exc=exc))
+    what = {
+        "packing_slip": _("packing slips"),
+        "receipt": _("receipts"),
+        "invoice": _("invoices"),
+    }[kind]
     result = _combined(results, what)
     missing = len(set(order_ids)) - len(orders)
     if missing:
         result = dataclasses.replace(
-            result, message=f"{result.message} ({missing} order(s) not found in the shop)"
+            result, message=_(
+                "{message} ({missing} order(s) not found in the shop)"
+            ).format(message=result.message, missing=missing)
         )
     return result
 
 
 async def _one_document(
-    shop: ShopClient, config: Config, kind: str, order: Order
+    shop: ShopClient, config: Config, kind: str, order: Order, lang: str
 ) -> tuple[bytes, str]:
-    identity, lang = identity_for(shop, config), _lang(config)
+    identity = identity_for(shop, config)
     if kind == "packing_slip":
         weights = await _weights(shop, [order])
         data = await asyncio.to_thread(packing_slip, order, identity, weights=weights, lang=lang)
@@ -220,7 +241,7 @@ async def _one_document(
     if kind == "receipt":
         data = await asyncio.to_thread(receipt, order, identity, lang=lang)
         return data, f"receipt-{order.number}.pdf"
-    numbers, _ = await invoice_numbers(shop, config, [order])
+    numbers, _warnings = await invoice_numbers(shop, config, [order])
     number = numbers[order.id]
     data = await asyncio.to_thread(invoice, order, identity, number=number, lang=lang)
     return data, f"invoice-{number}-order-{order.number}.pdf"
@@ -233,19 +254,20 @@ async def print_pick_list(
     *,
     lp_command: str = "lp",
     print_it: bool = True,
+    lang: str | None = None,
 ) -> PrintResult:
     """The pick list already on screen, as PDF, printed on the pick-list printer
     (`print_it=False`: only saved)."""
     if not entries:
-        return _folder_result(False, "Nothing to pick: the orders have no lines.")
+        return _folder_result(False, _("Nothing to pick: the orders have no lines."))
     now = datetime.now().astimezone()
     title = f"{order_count} order{'s' if order_count != 1 else ''}, {now:%Y-%m-%d %H:%M}"
     try:
         data = await asyncio.to_thread(
-            pick_list, list(entries), title=title, printed=now, lang=_lang(config)
+            pick_list, list(entries), title=title, printed=now, lang=lang or _lang(config)
         )
     except FontMissing as exc:
-        return _folder_result(False, f"Cannot make the PDF: {exc}")
+        return _folder_result(False, _("Cannot make the PDF: {exc}").format(exc=exc))
     return await save_and_print(
         config,
         "pick_list",
@@ -297,7 +319,9 @@ async def invoice_numbers(
                 order_id, {"meta_data": [{"key": INVOICE_NUMBER_META, "value": number}]}
             )
         except ShopError as exc:
-            warnings.append(f"invoice number {number} not recorded on the order ({exc})")
+            warnings.append(_(
+                "invoice number {number} not recorded on the order ({exc})"
+            ).format(number=number, exc=exc))
     elif new:
         result = await shop.batch_update_orders(
             [
@@ -306,16 +330,25 @@ async def invoice_numbers(
             ]
         )
         for order_id, error in result.errors:
-            warnings.append(f"invoice number {new.get(order_id)} not recorded ({error})")
+            warnings.append(_(
+                "invoice number {get} not recorded ({error})"
+            ).format(get=new.get(order_id), error=error_text(error)))
     return numbers, warnings
 
 
 async def _invoice_batch(
-    shop: ShopClient, config: Config, orders: Sequence[Order], name: str, lp_command: str
+    shop: ShopClient,
+    config: Config,
+    orders: Sequence[Order],
+    name: str,
+    lp_command: str,
+    *,
+    lang: str | None = None,
 ) -> PrintResult:
     numbers, warnings = await invoice_numbers(shop, config, orders)
+    lang = lang or await customer_language(shop, _lang(config))
     data = await asyncio.to_thread(
-        invoices, orders, identity_for(shop, config), numbers=numbers, lang=_lang(config)
+        invoices, orders, identity_for(shop, config), numbers=numbers, lang=lang
     )
     result = await save_and_print(config, "invoices", data, name, lp_command=lp_command)
     count = f"{len(orders)} invoice{'s' if len(orders) != 1 else ''}"
@@ -355,7 +388,9 @@ async def invoices_for_range(
     `progress(n, 0)` is called as orders arrive, then `progress(n, n)` once all are in.
     """
     if end < start:
-        return _folder_result(False, f"The end date {end} is before the start date {start}.")
+        return _folder_result(False, _(
+            "The end date {end} is before the start date {start}."
+        ).format(end=end, start=start))
     identity = identity_for(shop, config)
     after, before = day_bounds(start, end, identity)
     # `after`/`before` are strict on WooCommerce: step one second outside the day bounds.
@@ -374,7 +409,9 @@ async def invoices_for_range(
                 progress(len(orders), 0)
         if not orders:
             return _folder_result(
-                False, f"No paid orders from {start} to {end}: no invoices to make."
+                False, _(
+                    "No paid orders from {start} to {end}: no invoices to make."
+                ).format(start=start, end=end)
             )
         if progress is not None:
             progress(len(orders), len(orders))  # fetched: now numbering and drawing
@@ -384,4 +421,4 @@ async def invoices_for_range(
     except (ShopError, JobFailed) as exc:
         return _folder_result(False, str(exc))
     except FontMissing as exc:
-        return _folder_result(False, f"Cannot make the PDF: {exc}")
+        return _folder_result(False, _("Cannot make the PDF: {exc}").format(exc=exc))

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.i18n import _
+
 #: How long `lp` may take to queue a job (it returns once CUPS has the file).
 LP_TIMEOUT = 30.0
 _MAX_NAME = 120
@@ -109,7 +111,8 @@ async def print_file(
     """
     path = Path(path)
     if not printer:
-        return PrintResult(True, False, f"Saved to {path} (no printer configured)", path)
+        saved = _("Saved to {path} (no printer configured)").format(path=path)
+        return PrintResult(True, False, saved, path)
     if shutil.which(lp_command) is None:
         return PrintResult(
             False, False, f"{_lp_missing(lp_command)}; saved to {path}", path, printer
@@ -153,5 +156,10 @@ async def print_file(
         return PrintResult(False, False, message, path, printer)
     match = re.search(r"request id is (\S+)", stdout)
     job = match.group(1) if match else None
-    message = f"Sent to {printer}" + (f" (job {job})" if job else "") + f"; saved to {path}"
+    message = (
+        _("Sent to {printer}").format(printer=printer)
+        + (" " + _("(job {job})").format(job=job) if job else "")
+        + "; "
+        + _("saved to {path}").format(path=path)
+    )
     return PrintResult(True, True, message, path, printer, job)

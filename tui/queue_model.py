@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -88,14 +88,15 @@ def _fold_field(text: str) -> str:
     return folded
 
 
-def search_key(order: Order) -> str:
+def search_key(order: Order, code: str = "") -> str:
     """Everything a search may match, folded, one field per line.
 
     Fields are newline-separated so one search word never matches across two fields.
-    The number appears with '#', so "#1234" and "1234" both find it.
+    The number appears with '#', so "#1234" and "1234" both find it; with several shops
+    open, `code` ("MAIN-1234") too, so "main-12" finds it.
     """
     billing, shipping = order.billing, order.shipping
-    parts = [f"#{order.number}", billing.name, billing.email, billing.company]
+    parts = [f"#{order.number}", code, billing.name, billing.email, billing.company]
     if shipping.first_name or shipping.last_name or shipping.company:
         parts += (shipping.name, shipping.company)
     parts += (item.sku for item in order.line_items if item.sku)
@@ -216,8 +217,15 @@ class QueueModel:
         *,
         sort_key: str = "date",
         descending: bool = True,
+        shop_of: Callable[[int], str] | None = None,
+        code_of: Callable[[Order], str] | None = None,
     ) -> None:
+        """`shop_of(order_id)` and `code_of(order)` serve a console with several shops:
+        the shop filter asks the first, search keys include the second ("MAIN-1234")."""
         _primary(Order(id=0), sort_key)  # validates the key
+        self._shop_of = shop_of
+        self._code_of = code_of
+        self._shop_filter: frozenset[str] = frozenset()
         self._sort_key = sort_key
         self._descending = descending
         self._orders: dict[int, Order] = {}
@@ -321,6 +329,14 @@ class QueueModel:
         self.set_filter(statuses=statuses)
 
     @property
+    def shop_filter(self) -> frozenset[str]:
+        """Shops whose orders the view shows (empty: every shop)."""
+        return self._shop_filter
+
+    def shop_of(self, order_id: int) -> str | None:
+        return self._shop_of(order_id) if self._shop_of is not None else None
+
+    @property
     def search(self) -> str:
         return self._search
 
@@ -355,6 +371,7 @@ class QueueModel:
         statuses: Iterable[str] | None = None,
         search: str | None = None,
         extra_ids: Iterable[int] | None = None,
+        shops: Iterable[str] | None = None,
     ) -> bool:
         """Change any of the filters at once, recomputing the view once.
 
@@ -362,6 +379,11 @@ class QueueModel:
         are given in the same call. Returns True if the view may have changed.
         """
         changed = False
+        if shops is not None:
+            new_shops = frozenset(shops)
+            if new_shops != self._shop_filter:
+                self._shop_filter = new_shops
+                changed = True
         if statuses is not None:
             new_statuses = frozenset(statuses)
             if new_statuses != self._status_filter:
@@ -399,6 +421,10 @@ class QueueModel:
     def set_status_filter(self, statuses: Iterable[str]) -> bool:
         """Same as `set_filter(statuses=statuses)`; empty shows every status."""
         return self.set_filter(statuses=statuses)
+
+    def set_shop_filter(self, shops: Iterable[str]) -> bool:
+        """Same as `set_filter(shops=shops)`; empty shows every shop."""
+        return self.set_filter(shops=shops)
 
     def set_sort(self, sort_key: str | None = None, descending: bool | None = None) -> bool:
         """Change the sort; returns True if it changed. Ties always fall back to the id."""
@@ -528,12 +554,17 @@ class QueueModel:
     def _store(self, order: Order) -> None:
         order_id = order.id
         self._orders[order_id] = order
-        self._keys[order_id] = search_key(order)
+        self._keys[order_id] = search_key(
+            order, self._code_of(order) if self._code_of is not None else ""
+        )
         self._sk[order_id] = (_primary(order, self._sort_key), order_id)
         self._counts[order.status] += 1
 
     def _passes(self, order_id: int, status: str) -> bool:
         if self._status_filter and status not in self._status_filter:
+            return False
+        shop_of = self._shop_of
+        if self._shop_filter and shop_of is not None and shop_of(order_id) not in self._shop_filter:
             return False
         hits = self._hits
         return hits is None or order_id in hits or order_id in self._extra_ids
@@ -559,6 +590,12 @@ class QueueModel:
             self._hits.discard(order_id)
 
     def _refilter(self) -> None:
+        self._filter_view()
+        if self._shop_filter and self._shop_of is not None:
+            shop_of, shops = self._shop_of, self._shop_filter
+            self._asc = [i for i in self._asc if shop_of(i) in shops]
+
+    def _filter_view(self) -> None:
         self._version += 1
         if not self._status_filter and self._hits is None:
             self._asc = list(self._all)

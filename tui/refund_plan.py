@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from client.model import LineItem, Order, Refund, ShippingLine, meta_value
 from client.protocol import RefundLineRequest, RefundRequest
+from tui.i18n import _
 from tui.render import format_money, status_label
 
 ZERO = Decimal(0)
@@ -77,12 +78,12 @@ def parse_quantity(text: str) -> tuple[int | None, str]:
     if not text:
         return 0, ""
     if text.startswith("-"):
-        return None, "A quantity can't be negative."
+        return None, _("A quantity can't be negative.")
     if _WHOLE.match(text):
         return int(text), ""
     if _AMOUNT.match(text):
-        return None, "A quantity is a whole number."
-    return None, f"“{text}” is not a number."
+        return None, _("A quantity is a whole number.")
+    return None, _("“{text}” is not a number.").format(text=text)
 
 
 def parse_amount(text: str, places: int) -> tuple[Decimal | None, str]:
@@ -92,15 +93,17 @@ def parse_amount(text: str, places: int) -> tuple[Decimal | None, str]:
     if not text:
         return None, ""
     if text.startswith("-"):
-        return None, "An amount can't be negative."
+        return None, _("An amount can't be negative.")
     if not _AMOUNT.match(text):
-        return None, f"“{text}” is not an amount."
+        return None, _("“{text}” is not an amount.").format(text=text)
     try:
         amount = Decimal(text.lstrip("+").replace(",", "."))
     except InvalidOperation:
-        return None, f"“{text}” is not an amount."
+        return None, _("“{text}” is not an amount.").format(text=text)
     if -amount.as_tuple().exponent > places:  # type: ignore[operator]
-        return None, f"At most {places} decimals." if places else "Whole amounts only."
+        return None, _(
+            "At most {places} decimals."
+        ).format(places=places) if places else _("Whole amounts only.")
     return amount, ""
 
 
@@ -214,7 +217,7 @@ def _line_entries(raw: Any) -> list[tuple[int, int, Decimal]]:
 def recorded_quantities(refund: Refund) -> dict[int, int]:
     """Quantities a refund recorded in its meta (lines sent without quantity)."""
     found: dict[int, int] = {}
-    for line_id, quantity, _ in _line_entries(meta_value(refund.meta_data, QUANTITIES_META)):
+    for line_id, quantity, _amount in _line_entries(meta_value(refund.meta_data, QUANTITIES_META)):
         found[line_id] = found.get(line_id, 0) + quantity
     return found
 
@@ -432,10 +435,15 @@ def _plan_shipping(
         wanted = amount or ZERO
         if wanted > remaining:
             paid, done = state.shipping_paid, state.shipping_paid - remaining
-            already = f", {state.money(done)} already refunded" if done else ""
+            already = (
+                ", " + _("{amount} already refunded").format(amount=state.money(done))
+                if done
+                else ""
+            )
             errors["shipping"] = (
-                f"Shipping refund {state.money(wanted)} is more than the shipping paid "
-                f"({state.money(paid)}{already})."
+                _(
+                    "Shipping refund {money} is more than the shipping paid ({money2}{already})."
+                ).format(money=state.money(wanted), money2=state.money(paid), already=already)
             )
             return ()
     planned = []
@@ -449,7 +457,7 @@ def _plan_shipping(
             total, tax = ship.remaining_total, ship.remaining_tax
         else:
             total, tax = split_tax(amount, ship.remaining_total, ship.remaining_tax, state.places)
-        title = ship.line.method_title or "Shipping"
+        title = ship.line.method_title or _("Shipping")
         planned.append(PlannedShipping(ship.line.id, title, amount, total, tax))
         wanted -= amount
     return tuple(planned)
@@ -463,9 +471,15 @@ def _plan_line(
         errors[f"qty-{line.id}"] = problem
         return None
     if quantity > line.remaining_quantity:
-        done = f", {line.refunded_quantity} already refunded" if line.refunded_quantity else ""
+        done = (
+            ", " + _("{amount} already refunded").format(amount=line.refunded_quantity)
+            if line.refunded_quantity
+            else ""
+        )
         errors[f"qty-{line.id}"] = (
-            f"Only {line.remaining_quantity} left to refund ({line.bought} bought{done})."
+            _(
+                "Only {remaining_quantity} left to refund ({bought} bought{done})."
+            ).format(remaining_quantity=line.remaining_quantity, bought=line.bought, done=done)
         )
         return None
     override, problem = parse_amount(form.amounts.get(line.id, ""), state.places)
@@ -474,8 +488,9 @@ def _plan_line(
         return None
     if override is not None and override > line.remaining:
         errors[f"amount-{line.id}"] = (
-            f"{state.money(override)} is more than what is left of this line "
-            f"({state.money(line.remaining)})."
+            _(
+                "{money} is more than what is left of this line ({money2})."
+            ).format(money=state.money(override), money2=state.money(line.remaining))
         )
         return None
     amount = override if override is not None else line.amount_for(quantity, state.places)
@@ -497,16 +512,19 @@ def plan_refund(
     order = state.order
     if can_write is False:
         errors["key"] = (
-            "This API key cannot write to the shop (a read-only key?): refunds need a "
-            "read/write key. Nothing was sent."
+            _("This API key cannot write to the shop (a read-only key?): refunds need a "
+            "read/write key. Nothing was sent.")
         )
     if state.nothing_paid:
         errors["order"] = (
-            f"Order #{order.number} is {status_label(order.status).lower()} and was never "
-            "paid: there is nothing to refund."
+            _(
+                "Order #{number} is {lower} and was never paid: there is nothing to refund."
+            ).format(number=order.number, lower=status_label(order.status).lower())
         )
     elif state.remaining <= 0:
-        errors["order"] = f"Order #{order.number} has nothing left to refund."
+        errors["order"] = _(
+            "Order #{number} has nothing left to refund."
+        ).format(number=order.number)
 
     lines: list[PlannedLine] = []
     shipping: tuple[PlannedShipping, ...] = ()
@@ -534,13 +552,14 @@ def plan_refund(
     if "order" not in errors and not field_errors:
         if total <= 0:
             errors["empty"] = (
-                "Nothing to refund: the total is zero. Choose quantities, shipping or an amount."
+                _("Nothing to refund: the total is zero. Choose quantities, shipping or an amount.")
             )
         elif total > remaining:
             where = "free" if form.free_amount_mode else "total"
             errors[where] = (
-                f"{state.money(total)} is more than what is left to refund on this order "
-                f"({state.money(remaining)})."
+                _(
+                    "{money} is more than what is left to refund on this order ({money2})."
+                ).format(money=state.money(total), money2=state.money(remaining))
             )
     return RefundPlan(
         lines=tuple(lines),
@@ -576,8 +595,10 @@ def full_refund_form(state: OrderState, base: RefundForm | None = None) -> tuple
             restock=base.restock,
         )
         return form, (
-            "Earlier refunds were made by amount, so what is left "
-            f"({state.money(state.remaining)}) is refunded by amount."
+            _(
+                "Earlier refunds were made by amount, so what is left ({money}) is refunded by "
+                "amount."
+            ).format(money=state.money(state.remaining))
         )
     form = RefundForm(
         quantities={line.id: str(line.remaining_quantity) for line in state.lines},
@@ -593,7 +614,7 @@ def full_refund_form(state: OrderState, base: RefundForm | None = None) -> tuple
         gateway=base.gateway,
         reason=base.reason,
     )
-    return form, f"Full refund: {state.money(state.remaining)}."
+    return form, _("Full refund: {money}.").format(money=state.money(state.remaining))
 
 
 # ---------------------------------------------------------------------------- wire

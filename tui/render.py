@@ -16,19 +16,23 @@ from typing import Literal
 import humanize
 
 from client.model import Note, Order, Refund
+from tui.i18n import N_, _, current_language
+
+NBSP = "\u00a0"
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF ", "JPY": "¥"}
 
+#: English message ids; `status_label` shows them in the interface language.
 STATUS_LABELS = {
-    "pending": "Pending payment",
-    "processing": "Processing",
-    "on-hold": "On hold",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-    "refunded": "Refunded",
-    "failed": "Failed",
-    "trash": "Trash",
-    "checkout-draft": "Draft",
+    "pending": N_("Pending payment"),
+    "processing": N_("Processing"),
+    "on-hold": N_("On hold"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+    "refunded": N_("Refunded"),
+    "failed": N_("Failed"),
+    "trash": N_("Trash"),
+    "checkout-draft": N_("Draft"),
 }
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -38,7 +42,9 @@ _STATUS_NOTE = re.compile(r"Order status changed from (?P<old>.+?) to (?P<new>.+
 def status_label(status: str, custom: dict[str, str] | None = None) -> str:
     if custom and status in custom:
         return custom[status]
-    return STATUS_LABELS.get(status, status.replace("-", " ").capitalize())
+    if status in STATUS_LABELS:
+        return _(STATUS_LABELS[status])
+    return status.replace("-", " ").capitalize()
 
 
 def format_money(amount: Decimal, currency: str = "", *, places: int = 2) -> str:
@@ -47,13 +53,16 @@ def format_money(amount: Decimal, currency: str = "", *, places: int = 2) -> str
     value = amount.quantize(quantum, rounding=ROUND_HALF_UP)
     symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} " if currency else "")
     sign = "-" if value < 0 else ""
+    if current_language() == "fr":  # "1 234,50 €"
+        digits = f"{abs(value):,.{places}f}".replace(",", NBSP).replace(".", ",")
+        return f"{sign}{digits}{NBSP}{symbol.strip()}".rstrip()
     return f"{sign}{symbol}{abs(value):,.{places}f}"
 
 
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone().strftime(_("%Y-%m-%d %H:%M"))
 
 
 def age(moment: datetime | None, *, now: datetime | None = None) -> str:
@@ -91,22 +100,28 @@ def timeline(notes: list[Note], refunds: list[Refund], currency: str) -> list[Ti
             kind = "private"
         entries.append(TimelineEntry(note.date_created, kind, note.author or "system", text))
     for refund in refunds:
-        text = f"Refund of {format_money(refund.amount, currency)}"
+        text = _("Refund of {amount}").format(amount=format_money(refund.amount, currency))
         if refund.reason:
-            text += f": {refund.reason}"
+            text += f"{colon()}{refund.reason}"
         entries.append(TimelineEntry(refund.date_created, "refund", "", text))
     epoch = datetime.min.replace(tzinfo=UTC)
     entries.sort(key=lambda e: e.when or epoch, reverse=True)
     return entries
 
 
+#: English ids: shown through `_()`.
 TIMELINE_MARKS = {
-    "status": "◆ status",
-    "customer": "✉ to customer",
-    "private": "✎ private",
-    "system": "⚙ system",
-    "refund": "↺ refund",
+    "status": N_("◆ status"),
+    "customer": N_("✉ to customer"),
+    "private": N_("✎ private"),
+    "system": N_("⚙ system"),
+    "refund": N_("↺ refund"),
 }
+
+
+def colon() -> str:
+    """": " in English, " : " in French (with a non-breaking space before)."""
+    return f"{NBSP}: " if current_language() == "fr" else ": "
 
 
 def refunded_quantities(refunds: list[Refund]) -> dict[int, int]:
@@ -122,4 +137,5 @@ def refunded_quantities(refunds: list[Refund]) -> dict[int, int]:
 
 
 def order_summary(order: Order) -> str:
-    return f"#{order.number} · {order.customer_name} · {format_money(order.total, order.currency)}"
+    total = format_money(order.total, order.currency)
+    return f"#{order.number} · {order.customer_name} · {total}"

@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len
 from rich.color import Color, ColorParseError
 
+from tui.i18n import N_, _
+
 #: ANSI background colours on which black text reads better than white.
 _LIGHT_ANSI: frozenset[str] = frozenset(
     {
@@ -73,8 +75,12 @@ class StatusStyle:
         return contrast_text_colour(self.colour)
 
     def badge(self, *, ascii: bool = False) -> str:
-        """Symbol and word, e.g. `"✔ completed"`: what the status column shows."""
-        return f"{self.ascii_symbol if ascii else self.symbol} {self.label}"
+        """Symbol and word, e.g. `"✔ completed"`: what the status column shows.
+
+        The word is passed through `_()`: the defaults are English message ids; a label
+        from config has no translation and shows as written.
+        """
+        return f"{self.ascii_symbol if ascii else self.symbol} {_(self.label)}"
 
 
 #: The core WooCommerce statuses plus trash: nine colours that stay distinct in 16 colours
@@ -82,14 +88,14 @@ class StatusStyle:
 DEFAULT_STYLES: dict[str, StatusStyle] = {
     s.status: s
     for s in (
-        StatusStyle("pending", "pending", "…", "#2aa1b3", "."),  # cyan
-        StatusStyle("processing", "processing", "●", "#2e9e44", "*"),  # green
-        StatusStyle("on-hold", "on-hold", "‖", "#c17d11", "="),  # yellow (brown/orange)
-        StatusStyle("completed", "completed", "✔", "#2f5fb3", "+"),  # bright blue
-        StatusStyle("cancelled", "cancelled", "✖", "#6b6b6b", "x"),  # bright black (grey)
-        StatusStyle("refunded", "refunded", "↺", "#a347ba", "<"),  # magenta
-        StatusStyle("failed", "failed", "⚠", "#c01c28", "!"),  # red
-        StatusStyle("trash", "trash", "×", "#f66151", "-"),  # bright red
+        StatusStyle("pending", N_("pending"), "…", "#2aa1b3", "."),  # cyan
+        StatusStyle("processing", N_("processing"), "●", "#2e9e44", "*"),  # green
+        StatusStyle("on-hold", N_("on-hold"), "‖", "#c17d11", "="),  # yellow (brown/orange)
+        StatusStyle("completed", N_("completed"), "✔", "#2f5fb3", "+"),  # bright blue
+        StatusStyle("cancelled", N_("cancelled"), "✖", "#6b6b6b", "x"),  # bright black (grey)
+        StatusStyle("refunded", N_("refunded"), "↺", "#a347ba", "<"),  # magenta
+        StatusStyle("failed", N_("failed"), "⚠", "#c01c28", "!"),  # red
+        StatusStyle("trash", N_("trash"), "×", "#f66151", "-"),  # bright red
     )
 }
 
@@ -200,8 +206,9 @@ class StatusStyles:
     def __getitem__(self, status: str) -> StatusStyle:
         style = self._styles.get(status)
         if style is None:
+            label = status or N_("unknown")
             style = StatusStyle(
-                status, status or "unknown", UNKNOWN_SYMBOL, UNKNOWN_COLOUR, UNKNOWN_ASCII_SYMBOL
+                status, label, UNKNOWN_SYMBOL, UNKNOWN_COLOUR, UNKNOWN_ASCII_SYMBOL
             )
         return style
 
@@ -217,7 +224,7 @@ class StatusStyles:
         return self[status].badge(ascii=self.ascii)
 
     def label(self, status: str) -> str:
-        return self[status].label
+        return _(self[status].label)
 
     def colour(self, status: str) -> str:
         return self[status].colour

@@ -52,3 +52,31 @@ def order_totals(call: Call, ctx: Ctx) -> Reply:
             for slug, label in ctx.statuses.labels.items()
         ],
     )
+
+
+def system_status(call: Call, ctx: Ctx) -> Reply:
+    """The part of `GET /wc/v3/system_status` a client reads: the site's language.
+
+    Read from the settings table on each call (not from the settings loaded at start), so
+    a test can switch the shop's language with one UPDATE.
+    """
+    from shop.settings import DEFAULT_SETTINGS
+
+    row = ctx.conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+    language = row[0] if row else DEFAULT_SETTINGS["language"]
+    settings = ctx.settings
+    return Reply(
+        200,
+        {
+            "environment": {
+                "site_url": call.base_url,
+                "version": settings.version,
+                "language": language,
+                "default_timezone": settings.timezone_name,
+            },
+            "settings": {
+                "currency": settings.currency,
+                "currency_symbol": settings.currency_symbol,
+            },
+        },
+    )

@@ -7,6 +7,7 @@ send), since that is what the customer reads. Bad input is refused before anythi
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import date
 
 import pytest
@@ -219,14 +220,19 @@ async def test_tracking_number_from_order_meta_fills_the_shipped_message(make_ap
         assert compose_problems(area.text) == []
 
 
-async def test_picker_offers_both_languages_console_language_first(make_app, api):
+async def test_picker_offers_both_languages_shop_language_first(make_app, api, db_path):
+    """Messages go to customers: the shop's language (here French) comes first, whatever
+    the console's (here English)."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE settings SET value = 'fr_FR' WHERE key = 'language'")
     order = await _new_order(api)
     app = make_app(
         cfg=Config(
-            staff="alice", workstation="bench-1", poll_interval=5.0, bell=False, language="fr"
+            staff="alice", workstation="bench-1", poll_interval=5.0, bell=False, language="en"
         )
     )
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.customer_lang == "fr", what="the shop's language")
         screen = await _open(pilot, order.id)
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: isinstance(app.screen, MessagePicker))

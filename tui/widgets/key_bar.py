@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.i18n import _
+
 
 class KeyBar(Static):
     DEFAULT_CSS = """
@@ -58,7 +60,7 @@ class KeyBar(Static):
             seen.add(what)
             display = binding.key_display or self.app.get_key_display(binding)
             text.append(f" {display} ", style=key_style)
-            text.append(binding.description, style="" if active.enabled else "dim")
+            text.append(_(binding.description), style="" if active.enabled else "dim")
         text.append("  ^p ", style=key_style)
-        text.append("palette")
+        text.append(_("palette"))
         self.update(text)

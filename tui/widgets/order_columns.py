@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from tui.i18n import N_
+
 #: One space between columns.
 GAP = 1
 
@@ -39,14 +41,14 @@ class Column:
 #: (cut with …), total and status; items, email and the creation time join when wider.
 COLUMNS: tuple[Column, ...] = (
     Column("mark", "", 1, 0),
-    Column("number", "Order", 8, 0, sort_key="number"),
-    Column("age", "Age", 14, 0, sort_key="date"),
-    Column("customer", "Customer", 14, 0, max_width=32),
-    Column("items", "Items", 5, 2, align="right"),
-    Column("total", "Total", 13, 0, align="right", sort_key="total"),
-    Column("status", "Status", 14, 0, sort_key="status"),
-    Column("email", "Email", 20, 3, max_width=34),
-    Column("created", "Created", 16, 4, sort_key="date"),
+    Column("number", N_("Order"), 8, 0, sort_key="number"),
+    Column("age", N_("Age"), 14, 0, sort_key="date"),
+    Column("customer", N_("Customer"), 14, 0, max_width=32),
+    Column("items", N_("Items"), 5, 2, align="right"),
+    Column("total", N_("Total"), 13, 0, align="right", sort_key="total"),
+    Column("status", N_("Status"), 14, 0, sort_key="status"),
+    Column("email", N_("Email"), 20, 3, max_width=34),
+    Column("created", N_("Created"), 16, 4, sort_key="date"),
 )
 
 

@@ -12,6 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import humanize
 from rich.cells import cell_len, set_cell_size
 
+from tui.i18n import _, current_language
+
+#: Non-breaking space: French thousands separator, and between amount and symbol.
+NBSP = "\u00a0"
+
 ELLIPSIS = "…"
 _CENT = Decimal("0.01")
 
@@ -64,6 +69,9 @@ def format_money(amount: Decimal, currency: str = "", symbol: str = "") -> str:
     sign = "-" if quantised < 0 else ""
     digits = f"{abs(quantised):,.2f}"
     mark = symbol.strip() or CURRENCY_SYMBOLS.get(currency.upper(), "")
+    if current_language() == "fr":  # "1 234,50 €": grouped by spaces, symbol after
+        digits = digits.replace(",", NBSP).replace(".", ",")
+        return f"{sign}{digits}{NBSP}{mark or currency.upper()}".rstrip()
     if mark and not mark.isalpha():
         return f"{sign}{mark}{digits}"
     code = mark or currency.upper()
@@ -77,19 +85,32 @@ def format_age(created: datetime | None, now: datetime) -> str:
     delta = now - created
     if delta > _MAX_NATURAL_AGE:
         return created.date().isoformat()
-    if delta < timedelta(0):
+    if timedelta(minutes=-5) < delta < timedelta(0):
         # Clocks disagree a little (the shop's vs ours): "now" reads better than "from now".
-        if delta > timedelta(minutes=-5):
-            return "now"
-        return humanize.naturaltime(delta)
-    return humanize.naturaltime(delta)
+        return _("now")
+    return short_age(humanize.naturaltime(delta))
+
+
+#: French ages shortened to fit the age column ("il y a 12 minutes" -> "il y a 12 min").
+_SHORT_FRENCH = (
+    (" une seconde", " 1 s"), (" secondes", " s"), (" une minute", " 1 min"),
+    (" minutes", " min"), (" une heure", " 1 h"), (" heures", " h"),
+)
+
+
+def short_age(text: str) -> str:
+    """humanize's age, with French time units abbreviated (English is already short)."""
+    if current_language() == "fr":
+        for long, short in _SHORT_FRENCH:
+            text = text.replace(long, short)
+    return text
 
 
 def format_created(created: datetime | None) -> str:
     """Local date and time of creation, minute precision: `2025-11-23 14:05`."""
     if created is None:
         return "—"
-    return created.astimezone().strftime("%Y-%m-%d %H:%M")
+    return created.astimezone().strftime(_("%Y-%m-%d %H:%M"))
 
 
 def fit(text: str, width: int, align: str = "left") -> str:

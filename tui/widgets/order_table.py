@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.model import Order
+from tui.i18n import N_, _
 from tui.queue_model import QueueModel, SortKey, UpsertResult
 from tui.status_style import StatusStyles
 from tui.widgets.order_columns import COLUMNS, GAP, Column, Placed, layout, with_status_width
@@ -200,7 +201,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         age_refresh_seconds: float = 30.0,
         follow_top: bool = True,
         columns: tuple[Column, ...] = COLUMNS,
-        empty_text: str = "No orders",
+        empty_text: str = N_("No orders"),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -228,6 +229,10 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._schema = columns
         self.columns = with_status_width(columns, self._styles.badge_width)
         self.empty_text = empty_text
+        #: With several shops open: the order column shows `code_of(order)` ("MAIN-1234")
+        #: and the "shop" column `shop_of(order)`.
+        self.code_of: Callable[[Order], str] | None = None
+        self.shop_of: Callable[[Order], str] | None = None
         #: Orders marked with space, by id (they survive filters and updates).
         self.marked_ids: set[int] = set()
         #: The order under the cursor (by id); None only when the view is empty.
@@ -507,7 +512,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         if row >= len(view):
             if row == 0:
                 style = self.get_component_rich_style("order-table--empty")
-                return Strip([Segment(fit(f" {self.empty_text}", width), style)], width)
+                return Strip([Segment(fit(f" {_(self.empty_text)}", width), style)], width)
             return Strip.blank(width, base)
         order_id = view[row]
         return self._render_row(self._model[order_id], row, placed, width, base)
@@ -521,7 +526,7 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         for place in placed:
             if place.x:
                 segments.append(Segment(" " * GAP, style))
-            label = place.column.label
+            label = _(place.column.label)  # English ids in COLUMNS, shown translated
             if not arrow_done and place.column.sort_key == sort_key:
                 label = f"{label} {arrow}"
                 arrow_done = True
@@ -565,8 +570,14 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
                 badge_style = row_style + Style(color=look.text_colour, bgcolor=look.colour)
                 segments.append(Segment(fit(look.badge(ascii=ascii_only), w), badge_style))
             else:
-                text, style = self._cell_text(key, order, now), row_style
-                if key in ("age", "items", "email", "created"):
+                if key == "number" and self.code_of is not None:
+                    text = self.code_of(order)
+                elif key == "shop":
+                    text = self.shop_of(order) if self.shop_of is not None else ""
+                else:
+                    text = self._cell_text(key, order, now)
+                style = row_style
+                if key in ("age", "items", "email", "created", "shop"):
                     style = dim
                 segments.append(Segment(fit(text, w, place.column.align), style))
         return Strip(segments).adjust_cell_length(width, row_style)
