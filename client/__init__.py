@@ -13,6 +13,7 @@ from client.errors import (
     NotFound,
     ShopError,
     Unavailable,
+    Unsupported,
 )
 from client.feed import FeedMode, FeedState, LiveFeed
 from client.model import (
@@ -39,7 +40,9 @@ from client.protocol import (
     OrderQuery,
     RefundLineRequest,
     RefundRequest,
+    ShopCapabilities,
     ShopClient,
+    ShopStatus,
 )
 from client.retry import RetryPolicy
 from client.urls import sanitize_url
@@ -80,9 +83,12 @@ __all__ = [
     "RefundSummary",
     "RetryPolicy",
     "ShippingLine",
+    "ShopCapabilities",
     "ShopClient",
     "ShopError",
+    "ShopStatus",
     "Unavailable",
+    "Unsupported",
     "WooCommerceClient",
     "choose_auth_mode",
     "sanitize_url",

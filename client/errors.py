@@ -65,6 +65,15 @@ class Unavailable(ShopError):
     """The shop could not be reached or failed (network errors, timeouts, 429, 5xx)."""
 
 
+class Unsupported(ShopError):
+    """The shop cannot do this through its API (a PrestaShop refund, say); the message says
+    where it can be done instead."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("code", "orderdesk_unsupported")
+        super().__init__(message, **kwargs)
+
+
 class ModelError(ShopError):
     """A shop answer had a field of the wrong type; `field` names it (`line_items[2].quantity`)."""
 

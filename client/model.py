@@ -719,11 +719,16 @@ def _has_list(data: dict[str, Any], key: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note or message on an order. `customer_note`: staff wrote it to the customer;
+    `from_customer`: the customer wrote it (PrestaShop's customer threads; WooCommerce has
+    no such notes)."""
+
     id: int
     note: str = ""
     author: str = ""
     customer_note: bool = False
     date_created: datetime | None = None
+    from_customer: bool = False
 
     @classmethod
     def from_wc(cls, data: Any) -> Note:

@@ -92,12 +92,40 @@ class ShopCapabilities:
     always restocked, so a refund without restock must go by amount.
     `idempotency_keys`: the shop answers a replayed `Idempotency-Key` with the first result.
     `can_write`: the API key may write (False for a read-only key; None when unknown).
+
+    Where shop kinds differ in what their API can do (screens read these, never the kind):
+    `api_refunds`: `create_refund` makes a real refund (stock, refunded quantities, money).
+    False on PrestaShop, whose Webservice only writes credit-slip rows: refunds are then
+    made in the shop's back office (`order_admin_url`) and the console only lists them.
+    `status_emails`: `set_status(..., notify=True)` makes the shop itself email the
+    customer (PrestaShop's `sendemail=1`), so no customer note is added for it. False on
+    WooCommerce, which emails on some statuses by itself (whatever is asked) and is told
+    to notify through a customer note.
+    `customer_notes_emailed`: a note added with `customer_note=True` is emailed to the
+    customer by the shop (WooCommerce). False on PrestaShop: a message posted through the
+    Webservice lands in the customer's account and the back office, but no email goes out.
     """
 
-    kind: Literal["reference", "woocommerce"] = "woocommerce"
+    kind: Literal["reference", "woocommerce", "prestashop"] = "woocommerce"
     restock_choice: bool = False
     idempotency_keys: bool = False
     can_write: bool | None = None
+    api_refunds: bool = True
+    status_emails: bool = False
+    customer_notes_emailed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ShopStatus:
+    """One order status as the shop defines it.
+
+    `label` is the shop's own name for it ("" = the console's name for a core status);
+    `colour` its badge colour (`#rrggbb`, None = the console's default).
+    """
+
+    slug: str
+    label: str = ""
+    colour: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +168,10 @@ class ShopClient(Protocol):
         self, order_id: int, changes: dict[str, Any], *, if_match: str | None = None
     ) -> Order: ...
     async def set_status(
-        self, order_id: int, status: str, *, if_match: str | None = None
+        self, order_id: int, status: str, *, if_match: str | None = None, notify: bool = False
     ) -> Order: ...
+    async def list_statuses(self) -> list[ShopStatus]: ...
+    async def order_admin_url(self, order_id: int) -> str: ...
     async def delete_order(self, order_id: int, *, force: bool = False) -> Order: ...
     async def batch_update_orders(self, updates: Sequence[dict[str, Any]]) -> BatchResult: ...
     async def find_order_ids_by_sku(self, sku: str) -> list[int]: ...

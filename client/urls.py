@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 
 #: Query parameters that carry credentials (besides every `oauth_*` one).
-SECRET_PARAMS: frozenset[str] = frozenset({"consumer_key", "consumer_secret"})
+SECRET_PARAMS: frozenset[str] = frozenset({"consumer_key", "consumer_secret", "ws_key"})
 
 API_PATH = "/wp-json/wc/v3/"
 

@@ -49,6 +49,7 @@ from client.errors import (
     Unavailable,
 )
 from client.model import (
+    CORE_STATUSES,
     Coupon,
     Customer,
     Note,
@@ -65,6 +66,7 @@ from client.protocol import (
     OrderQuery,
     RefundRequest,
     ShopCapabilities,
+    ShopStatus,
 )
 from client.retry import RETRYABLE_METHODS, RetryPolicy, parse_retry_after
 from client.urls import api_base_url, sanitize_url, site_url
@@ -547,8 +549,22 @@ class WooCommerceClient:
             raise
         return Order.from_wc(self._json(response), etag=response.headers.get("etag"))
 
-    async def set_status(self, order_id: int, status: str, *, if_match: str | None = None) -> Order:
+    async def set_status(
+        self, order_id: int, status: str, *, if_match: str | None = None, notify: bool = False
+    ) -> Order:
+        """Set the status. `notify` is not sent: wc/v3 has no such switch (WooCommerce emails
+        on some statuses by itself), so the console tells the customer with a customer
+        note instead (`ShopCapabilities.status_emails` is False)."""
         return await self.update_order(order_id, {"status": status}, if_match=if_match)
+
+    async def list_statuses(self) -> list[ShopStatus]:
+        """WooCommerce's core statuses; wc/v3 does not list the ones plugins add (those come
+        from the console's config), and their names and colours are the console's own."""
+        return [ShopStatus(slug) for slug in CORE_STATUSES]
+
+    async def order_admin_url(self, order_id: int) -> str:
+        """The order's page in wp-admin (WooCommerce redirects it under HPOS)."""
+        return f"{self.shop_url}/wp-admin/post.php?post={int(order_id)}&action=edit"
 
     async def delete_order(self, order_id: int, *, force: bool = False) -> Order:
         """Trash the order, or delete it for good with `force`. Not retried automatically."""

@@ -84,6 +84,9 @@ KIND_LABELS: dict[str, str] = {
     "from_customer": N_("✉ from customer"),
 }
 
+#: How a shop kind is named where the console says what that shop cannot do.
+SHOP_NAMES: dict[str, str] = {"prestashop": "PrestaShop", "woocommerce": "WooCommerce"}
+
 #: The shop's answer when a key is reused for a different note (an earlier version landed).
 IDEMPOTENCY_MISMATCH = "orderdesk_idempotency_mismatch"
 #: Who wrote an entry, as the thread names them (English ids).
@@ -148,6 +151,12 @@ def build_thread(order: Order, notes: list[Note]) -> list[ThreadEntry]:
     epoch = datetime.min.replace(tzinfo=UTC)
     for note in sorted(notes, key=lambda n: (n.date_created or epoch, n.id)):
         text = plain_note(note.note)
+        if note.from_customer:
+            who = order.customer_name or "customer"
+            entries.append(
+                ThreadEntry(note.date_created, "from_customer", "customer", who, text, note.id)
+            )
+            continue
         if note.customer_note:
             if note.id in senders:
                 entries.append(
@@ -318,6 +327,9 @@ class MessagesScreen(Screen[None]):
         self.sending = False
         self.store: MessageStore | None = None
         self.draft = Draft()
+        #: Whether the shop e-mails a message to the customer (None until known).
+        self.emailed: bool | None = None
+        self.shop_kind = ""
 
     # ---- layout -------------------------------------------------------------------
 
@@ -374,6 +386,10 @@ class MessagesScreen(Screen[None]):
             order, notes = await asyncio.gather(
                 shop.get_order(self.order_id), shop.list_notes(self.order_id)
             )
+            if self.emailed is None:
+                capabilities = await shop.capabilities()
+                self.emailed = capabilities.customer_notes_emailed
+                self.shop_kind = SHOP_NAMES.get(capabilities.kind, "")
         except ShopError as error:
             self.notify(error_text(error), title=_(
                 "Order #{order_id}"
@@ -411,7 +427,13 @@ class MessagesScreen(Screen[None]):
             mode.update(_("✎ PRIVATE NOTE — staff only, never sent to the customer"))
             return
         email = self.order.billing.email if self.order else ""
-        if email:
+        if self.emailed is False:
+            mode.update(
+                _("✉ TO THE CUSTOMER — {shop} does not e-mail it; shown in their account").format(
+                    shop=self.shop_kind or _("the shop")
+                )
+            )
+        elif email:
             mode.update(_("✉ TO THE CUSTOMER — the shop emails it to {email}").format(email=email))
         elif self.order is not None:
             mode.update(_("✉ TO THE CUSTOMER — no email address: shown in their account only"))
@@ -609,6 +631,15 @@ class MessagesScreen(Screen[None]):
             area.clear()
         if message.private:
             self.notify(_("Private note saved (not sent to the customer)."), title=_("Saved"))
+        elif self.emailed is False:
+            self.notify(
+                _(
+                    "Message saved in the customer's account. {shop} does not e-mail it: "
+                    "tell the customer another way if it is urgent."
+                ).format(shop=self.shop_kind or _("This shop")),
+                title=_("Sent"),
+                timeout=8,
+            )
         else:
             self.notify(_("Message sent: the shop emails it to the customer."), title=_("Sent"))
         if message.warning:

@@ -27,6 +27,7 @@ from client.model import Note, Order, Product, Refund
 from tui.doc_labels import quantity
 from tui.error_text import error_text
 from tui.i18n import N_, _, current_language
+from tui.messages import tracking_from_meta
 from tui.render import (
     TIMELINE_MARKS,
     age,
@@ -116,6 +117,9 @@ def render_summary(
         text.append(" · " + _("transaction {id}").format(id=order.transaction_id))
     text.append("\n" + _("Shipping") + "  ", style="bold")
     text.append(order.shipping_method or "—")
+    tracking = tracking_from_meta(order)
+    if tracking:
+        text.append(_(" · tracking {number}").format(number=tracking))
     weight = total_weight(order, details.products)
     if weight is not None:
         text.append(" · " + _("weight {kg} kg").format(kg=quantity(weight, current_language())))

@@ -146,13 +146,55 @@ class RefundContext:
     state: OrderState
     refunds: list[Refund]
     capabilities: ShopCapabilities
+    #: The order's page in the shop's back office, when refunds must be made there.
+    admin_url: str = ""
 
 
 async def load_context(shop: ShopClient, order_id: int) -> RefundContext:
     order, refunds, capabilities = await asyncio.gather(
         shop.get_order(order_id), shop.list_refunds(order_id), shop.capabilities()
     )
-    return RefundContext(OrderState.build(order, refunds), refunds, capabilities)
+    admin_url = "" if capabilities.api_refunds else await shop.order_admin_url(order_id)
+    return RefundContext(OrderState.build(order, refunds), refunds, capabilities, admin_url)
+
+
+def back_office_text(context: RefundContext) -> str:
+    """Why this shop's refunds are made in its back office, where, and the credit slips
+    made there so far (a shop whose API cannot refund: `api_refunds` is False)."""
+    order = context.state.order
+    rows = [
+        _(
+            "Refunds of this order are made in the shop's back office: its API cannot make "
+            "a real refund (a credit slip created through it changes neither stock nor "
+            "refunded quantities, and pays nothing back), so the console never creates one."
+        ),
+        "",
+    ]
+    if context.admin_url:
+        rows.append(_("Back office: {url}").format(url=context.admin_url))
+    else:
+        rows.append(
+            _("In the back office: Orders › Orders, order {number} (id {id}).").format(
+                number=order.number, id=order.id
+            )
+        )
+    rows.append(_("There: “Partial refund” (or “Standard refund”), which restocks and e-mails."))
+    rows.append("")
+    if not context.refunds:
+        rows.append(_("No credit slips yet."))
+    else:
+        rows.append(_("Credit slips of this order:"))
+        for refund in context.refunds:
+            lines = ", ".join(
+                f"{line.quantity} × {item.name if item else '#' + str(line.refunded_item_id)}"
+                for line in refund.line_items
+                for item in [order.line(line.refunded_item_id)]
+            )
+            rows.append(
+                f"  #{refund.id}  {local_time(refund.date_created)}  "
+                f"{context.state.money(refund.amount)}" + (f"  {lines}" if lines else "")
+            )
+    return "\n".join(rows)
 
 
 def method_text(order: Order) -> str:
@@ -413,14 +455,41 @@ class RefundScreen(OrderMoneyScreen):
             yield Static("", id="refund-problems")
             yield Static("", id="refund-totals")
             yield Static("", id="refund-result")
+            yield Static("", id="refund-backoffice")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#free-row").display = False
+        self.query_one("#refund-backoffice").display = False
         super().on_mount()
+
+    @property
+    def back_office_only(self) -> bool:
+        """This shop's refunds are made in its back office: the form is not shown."""
+        return self.context is not None and not self.context.capabilities.api_refunds
+
+    def _show_back_office(self) -> None:
+        assert self.context is not None
+        for child in self.query_one("#refund-body").children:
+            child.display = child.id in ("refund-info", "refund-backoffice")
+        self.query_one("#refund-backoffice", Static).update(back_office_text(self.context))
+        self.query_one("#refund-body").focus()
+
+    def _refuse_back_office(self) -> bool:
+        if not self.back_office_only:
+            return False
+        self.notify(
+            _("Make this refund in the shop's back office (see the screen)."),
+            title=_("Not from here"),
+            severity="warning",
+        )
+        return True
 
     async def context_loaded(self, *, first: bool, new_lines: bool) -> None:
         assert self.context is not None
+        if self.back_office_only:
+            self._show_back_office()
+            return
         state = self.context.state
         if new_lines:
             await self._build_lines()
@@ -618,14 +687,14 @@ class RefundScreen(OrderMoneyScreen):
     # ---- actions -----------------------------------------------------------------
 
     def action_full(self) -> None:
-        if self.context is None or self.busy or self._unsettled:
+        if self.context is None or self.busy or self._unsettled or self._refuse_back_office():
             return
         form, sentence = full_refund_form(self.context.state, self.form())
         self._fill(form)
         self.notify(sentence, timeout=4)
 
     def action_free_amount(self) -> None:
-        if self.context is None or self.busy or self._unsettled:
+        if self.context is None or self.busy or self._unsettled or self._refuse_back_office():
             return
         self._set_free_mode(not self.free_mode)
         if self.free_mode:
@@ -653,7 +722,7 @@ class RefundScreen(OrderMoneyScreen):
     async def action_send(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        if self.context is None or self.busy:
+        if self.context is None or self.busy or self._refuse_back_office():
             return
         shop = self.app.shop  # type: ignore[attr-defined]
         if self._unsettled:  # checking what became of a lost answer is always allowed

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from client.errors import ShopError, Unavailable
 from client.feed import LiveFeed
 from client.model import Order
-from client.protocol import LIST_FIELDS, FeedEvent, ShopClient
+from client.protocol import LIST_FIELDS, FeedEvent, ShopClient, ShopStatus
 from tui.config import Config
 from tui.conflicts import ConflictReport, check_before_write
 from tui.error_text import error_text
@@ -138,6 +138,8 @@ class OrderDeskApp(App[None]):
             else QueueModel()
         )
         self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
+        #: The shop's own statuses (names, colours), once `list_statuses` answered.
+        self.shop_statuses: dict[str, ShopStatus] = {}
         self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
         self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
         self.connection: ConnectionState = "connecting"
@@ -179,6 +181,7 @@ class OrderDeskApp(App[None]):
 
         self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
+        self.load_shop_statuses()
         self.follow_feed()
         self.learn_customer_language()
 
@@ -308,21 +311,63 @@ class OrderDeskApp(App[None]):
 
     # ---- statuses -------------------------------------------------------------------
 
+    @work(group="shop-statuses", exit_on_error=False, description="shop statuses")
+    async def load_shop_statuses(self) -> None:
+        """Ask the shop for its statuses once (a PrestaShop's order states, with names and
+        colours); the console keeps its own until they arrive, or if they cannot be had."""
+        try:
+            statuses = await self.shop.list_statuses()
+        except (ShopError, AttributeError):
+            return
+        self.apply_shop_statuses(statuses)
+
+    def apply_shop_statuses(self, statuses: Iterable[ShopStatus]) -> None:
+        """The shop's statuses become the console's: its names and badge colours, under
+        whatever config.toml says about the same slugs."""
+        self.shop_statuses = {s.slug: s for s in statuses}
+        entries: dict[str, dict[str, str]] = {}
+        for status in self.shop_statuses.values():
+            entry = {"label": status.label} if status.label else {}
+            if status.colour:
+                entry["colour"] = status.colour
+            entries[status.slug] = entry
+        for slug, entry in self.config.status_style_entries().items():
+            entries[slug] = {**entries.get(slug, {}), **entry}
+        self.status_styles = StatusStyles.from_config(entries)
+        screen = self._queue_screen()
+        if screen is not None and screen.is_attached:
+            screen.table.status_styles = self.status_styles
+
     def statuses(self) -> list[tuple[str, str]]:
-        """Core statuses and the custom ones from config, as (slug, label)."""
-        pairs = [
-            (slug, _(label))
-            for slug, label in STATUS_LABELS.items()
-            if slug not in ("trash", "checkout-draft")
-        ]
+        """The shop's statuses (else the core ones) and the custom ones from config, as
+        (slug, label)."""
+        if self.shop_statuses:
+            pairs = [(slug, self.status_label(slug)) for slug in self.shop_statuses]
+        else:
+            pairs = [
+                (slug, _(label))
+                for slug, label in STATUS_LABELS.items()
+                if slug not in ("trash", "checkout-draft")
+            ]
         for slug, style in self.config.statuses.items():
-            label = style.label or slug
+            label = style.label or self.status_label(slug)
             pairs = [(s, lbl) for s, lbl in pairs if s != slug] + [(slug, label)]
         return pairs
 
     def status_label(self, status: str) -> str:
-        custom = {slug: s.label for slug, s in self.config.statuses.items() if s.label}
+        custom = {slug: s.label for slug, s in self.shop_statuses.items() if s.label}
+        custom.update({slug: s.label for slug, s in self.config.statuses.items() if s.label})
         return status_label(status, custom)
+
+    async def _status_emails(self) -> bool:
+        """Whether the shop e-mails the customer itself when a status change asks it to
+        (asked only of a shop that answers, and not for long: it only words a hint)."""
+        if self.connection != "live":
+            return False
+        try:
+            return (await asyncio.wait_for(self.shop.capabilities(), 3.0)).status_emails
+        except (ShopError, AttributeError, TimeoutError):
+            return False
 
     @work(group="status-pick", exit_on_error=False)
     async def pick_status(self, orders: list[Order]) -> None:
@@ -345,7 +390,7 @@ class OrderDeskApp(App[None]):
                 title=title,
                 current=None if bulk else orders[0].status,
                 notify=self.config.notify_customer_default,
-                shop_emails_on=SHOP_EMAILS_ON,
+                shop_emails_on=frozenset() if await self._status_emails() else SHOP_EMAILS_ON,
             )
         )
         if choice is None:

@@ -45,7 +45,7 @@ from tui.status_style import StatusStyleError, StatusStyles
 #: Document kinds that can be sent to a named printer (``[printers]``).
 DOCUMENT_KINDS: tuple[str, ...] = ("packing_slip", "invoice", "receipt", "pick_list", "credit_note")
 #: Shop kinds a profile can name; one client adapter each.
-SHOP_KINDS: tuple[str, ...] = ("woocommerce", "reference")
+SHOP_KINDS: tuple[str, ...] = ("woocommerce", "reference", "prestashop")
 #: How the client authenticates: ``auto`` picks Basic over HTTPS and OAuth 1.0a over HTTP
 #: (what WooCommerce accepts); the others force one method.
 AUTH_MODES: tuple[str, ...] = ("auto", "basic", "query", "oauth1")
@@ -144,6 +144,10 @@ class ShopProfile:
     secret_command: str | None = None
     verify: bool | str = True
     auth: str = "auto"
+    #: PrestaShop: the shop's time zone (its dates carry none; "" = this machine's).
+    timezone: str = ""
+    #: PrestaShop: the back office's address, where staff are sent for refunds.
+    admin_url: str = ""
 
     @property
     def has_secret(self) -> bool:
@@ -534,7 +538,8 @@ def _parse_identity(s: Section) -> ShopIdentity:
 def _parse_profile(name: str, s: Section, warnings: list[str]) -> ShopProfile:
     if not _PROFILE_NAME.fullmatch(name):
         raise s.fail(None, "a profile name is 1-40 letters, digits, '-' or '_'")
-    s.only(("url", "kind", "key", "secret", "secret_env", "secret_command", "verify", "auth"))
+    s.only(("url", "kind", "key", "secret", "secret_env", "secret_command", "verify", "auth",
+            "timezone", "admin_url"))
     url = s.string("url", required=True, empty=False).strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -550,6 +555,22 @@ def _parse_profile(name: str, s: Section, warnings: list[str]) -> ShopProfile:
     if kind == "woocommerce" and not (key and sources):
         missing = "key" if not key else "secret, secret_env or secret_command"
         raise s.fail(None, f"a WooCommerce profile needs {missing} (a REST API key pair)")
+    if kind == "prestashop" and not (key or sources):
+        raise s.fail(None, "a PrestaShop profile needs its Webservice key: key (or secret, "
+                           "secret_env or secret_command to keep it out of this file)")
+    if kind == "prestashop" and key and sources:
+        raise s.fail(sources[0], "a PrestaShop profile has one credential, the Webservice "
+                                 "key: give key or a secret source, not both")
+    timezone = s.string("timezone").strip()
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise s.fail("timezone",
+                         f"unknown time zone {timezone!r} (e.g. 'Europe/Paris')") from None
+    admin_url = s.string("admin_url").strip()
+    if admin_url and urlsplit(admin_url).scheme not in ("http", "https"):
+        raise s.fail("admin_url", f"expected an http:// or https:// address, got {admin_url!r}")
     verify: bool | str = True
     if "verify" in s.data:
         verify = s.typed("verify", (bool, str), "true, false or the path of a CA bundle")
@@ -571,6 +592,8 @@ def _parse_profile(name: str, s: Section, warnings: list[str]) -> ShopProfile:
         secret_command=s.opt_string("secret_command"),
         verify=verify,
         auth=s.choice("auth", "auto", AUTH_MODES),
+        timezone=timezone,
+        admin_url=admin_url,
     )
 
 
@@ -758,7 +781,7 @@ def has_comments(text: str) -> bool:
 def _profile_table(profile: ShopProfile) -> dict[str, Any]:
     """The TOML table for a profile: only what differs from the defaults."""
     table: dict[str, Any] = {"url": profile.url, "kind": profile.kind}
-    defaults = {"key": "", "verify": True, "auth": "auto"}
+    defaults = {"key": "", "verify": True, "auth": "auto", "timezone": "", "admin_url": ""}
     for f in fields(ShopProfile):
         value = getattr(profile, f.name)
         if f.name in ("name", "url", "kind") or value is None or defaults.get(f.name) == value:

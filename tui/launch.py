@@ -30,6 +30,10 @@ class Target:
     auth: str = "auto"
     verify: bool | str = True
     demo: bool = False
+    #: "woocommerce" (also the reference shop) or "prestashop".
+    kind: str = "woocommerce"
+    timezone: str = ""
+    admin_url: str = ""
 
 
 def shop_names(args: argparse.Namespace) -> list[str]:
@@ -67,6 +71,18 @@ def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
             secret = resolve_secret(profile)
         except ConfigError as error:
             raise LaunchError(str(error)) from None
+        if profile.kind == "prestashop":
+            # One credential: the Webservice key, inline or from a secret source.
+            return Target(
+                label=name,
+                url=profile.url,
+                key=profile.key or secret,
+                secret="",
+                verify=profile.verify,
+                kind="prestashop",
+                timezone=profile.timezone,
+                admin_url=profile.admin_url,
+            )
         return Target(
             label=name,
             url=profile.url,
@@ -165,6 +181,18 @@ def build_app(target: Target, config: Config):  # -> OrderDeskApp
     from client.woocommerce import WooCommerceClient
     from tui.app import OrderDeskApp
 
+    if target.kind == "prestashop":
+        from client.prestashop import PrestaShopClient
+
+        shop = PrestaShopClient(
+            target.url,
+            target.key,
+            name=target.label,
+            timezone=target.timezone or None,
+            admin_url=target.admin_url,
+            verify=target.verify,
+        )
+        return OrderDeskApp(shop, config=config, shop_label=target.label)
     client = WooCommerceClient(
         target.url,
         target.key,

@@ -278,6 +278,10 @@ def _tracking_from_meta(order: Order) -> str | None:
     return None
 
 
+#: The tracking number an order already carries, if any (public name for screens).
+tracking_from_meta = _tracking_from_meta
+
+
 def placeholder_context(
     order: Order,
     *,

@@ -35,6 +35,7 @@ from client.protocol import BatchResult, FeedEvent, OrderPage, OrderQuery, ShopC
 from tui.config import Config, ConfigError, ShopProfile, resolve_secret
 
 if TYPE_CHECKING:
+    from client.prestashop import PrestaShopClient
     from client.woocommerce import WooCommerceClient
 
 log = logging.getLogger("orderdesk.multishop")
@@ -479,10 +480,23 @@ class RoutingClient:
 
 def client_for_profile(
     profile: ShopProfile, *, secret: str | None = None, timeout: float = 10.0
-) -> WooCommerceClient:
-    """A client for a `[shops.NAME]` profile; the secret is resolved now unless given."""
+) -> WooCommerceClient | PrestaShopClient:
+    """A client for a `[shops.NAME]` profile, of the profile's kind; the secret is resolved
+    now unless given (a PrestaShop profile's key may come from a secret source)."""
     from client.woocommerce import WooCommerceClient
 
+    if profile.kind == "prestashop":
+        from client.prestashop import PrestaShopClient
+
+        return PrestaShopClient(
+            profile.url,
+            profile.key or (resolve_secret(profile) if secret is None else secret),
+            name=profile.name,
+            timezone=profile.timezone or None,
+            admin_url=profile.admin_url,
+            verify=profile.verify,
+            timeout=timeout,
+        )
     auth = "oauth" if profile.auth == "oauth1" else profile.auth
     return WooCommerceClient(
         profile.url,

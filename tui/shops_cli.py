@@ -136,9 +136,16 @@ def _client_auth(profile_auth: str) -> str:
 
 
 def run_diagnosis(profile: ShopProfile, secret: str) -> Diagnosis:
-    """`client.diagnose` for a profile (blocking: for the command line)."""
+    """`client.diagnose` for a profile (blocking: for the command line); a PrestaShop
+    profile gets PrestaShop's questions (`client.prestashop.diagnose`)."""
     from client.diagnose import diagnose
 
+    if profile.kind == "prestashop":
+        from client.prestashop.diagnose import diagnose_prestashop
+
+        return asyncio.run(
+            diagnose_prestashop(profile.url, profile.key or secret, verify=profile.verify)
+        )
     return asyncio.run(
         diagnose(
             profile.url,

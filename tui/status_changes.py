@@ -84,19 +84,31 @@ class StatusChanger:
         self, orders: Sequence[Order], new_status: str, *, notify: bool
     ) -> ChangeOutcome:
         outcome = ChangeOutcome(new_status=new_status)
+        # A shop that e-mails on request (PrestaShop's `sendemail=1`) is asked to; the
+        # others are told through a customer note after the change.
+        shop_emails = notify and await self._shop_emails()
 
         async def one(order: Order) -> None:
             async with self._limit:
                 try:
-                    updated = await self.shop.set_status(order.id, new_status)
+                    if shop_emails:
+                        updated = await self.shop.set_status(order.id, new_status, notify=True)
+                    else:
+                        updated = await self.shop.set_status(order.id, new_status)
                 except ShopError as error:
                     outcome.failed.append((order, error))
                     return
                 outcome.confirmed.append(updated)
-                await self._after(order, updated, notify, outcome)
+                await self._after(order, updated, notify and not shop_emails, outcome)
 
         await asyncio.gather(*(one(order) for order in orders))
         return outcome
+
+    async def _shop_emails(self) -> bool:
+        try:
+            return (await self.shop.capabilities()).status_emails
+        except (ShopError, AttributeError):
+            return False
 
     def follow_up_notes(
         self, before: Order, status: str, *, notify: bool
