@@ -10,6 +10,11 @@ to the first capture showing:
 Baseline (the floor): an empty Textual app launched the same way, until its one word shows.
 Capturing costs a few ms of resolution; both sides pay it alike.
 
+Relaunch: the same, in a data directory where an earlier run (quit with `q`) left its
+queue snapshot (`tui.snapshot`), as every start after the first one is. "Full queue" then
+also waits for the catch-up with the shop (the "loading…" mark goes once the feed has
+asked what changed since the snapshot).
+
 Target: full queue < 1.0 s, median of at least 5 launches.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +33,7 @@ from benchmarks.context import SMALL, Run
 from benchmarks.floor_app import READY
 from benchmarks.harness import BenchResult, Figure, summary
 from benchmarks.shops import KEY, ROOT, SECRET
-from benchmarks.terminal import launch
+from benchmarks.terminal import launch, tmux
 
 NAME = "cold_start"
 TITLE = "Cold start to a filled, interactive queue"
@@ -40,11 +46,13 @@ def console_command(url: str) -> list[str]:
     return [sys.executable, "-m", "tui.cli", "--url", url, "--key", KEY, "--secret", SECRET]
 
 
-def console_env(workdir: Path) -> dict[str, str]:
-    """Fresh per-launch config and data directories: nothing cached between launches."""
-    home = Path(tempfile.mkdtemp(prefix="launch-", dir=workdir))
-    (home / "config").mkdir()
-    (home / "data").mkdir()
+def console_env(workdir: Path, home: Path | None = None) -> dict[str, str]:
+    """Fresh per-launch config and data directories (nothing cached between launches),
+    or those of `home` when given (a relaunch)."""
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="launch-", dir=workdir))
+        (home / "config").mkdir()
+        (home / "data").mkdir()
     return {
         "ORDERDESK_CONFIG_DIR": str(home / "config"),
         "ORDERDESK_DATA_DIR": str(home / "data"),
@@ -117,6 +125,7 @@ def run(ctx: Run) -> BenchResult:
                 floor.append(at)
         finally:
             floor_pane.close()
+    relaunch_rows, relaunch_full = _relaunches(ctx, shop.url, launches, result)
     floor_median = summary(floor)["median"] if floor else None
     result.add(
         Figure(
@@ -139,6 +148,23 @@ def run(ctx: Run) -> BenchResult:
     )
     result.add(
         Figure(
+            "relaunch (queue snapshot): to full queue, median",
+            summary(relaunch_full)["median"] if relaunch_full else None,
+            "s",
+            target=1.0,
+            baseline=floor_median,
+            baseline_label="empty Textual app",
+            samples=relaunch_full,
+        ),
+        Figure(
+            "relaunch (queue snapshot): to first rows, median",
+            summary(relaunch_rows)["median"] if relaunch_rows else None,
+            "s",
+            samples=relaunch_rows,
+        ),
+    )
+    result.add(
+        Figure(
             "console CPU to full queue, median",
             summary(cpu)["median"] if cpu else None,
             "s",
@@ -147,7 +173,57 @@ def run(ctx: Run) -> BenchResult:
         )
     )
     result.details.update(
-        {"full_s": full, "first_rows_s": first_rows, "floor_s": floor, "cpu_s": cpu}
+        {
+            "full_s": full,
+            "first_rows_s": first_rows,
+            "floor_s": floor,
+            "cpu_s": cpu,
+            "relaunch_full_s": relaunch_full,
+            "relaunch_first_rows_s": relaunch_rows,
+        }
     )
     result.notes.append(f"{len(full)} launches, floor {len(floor)} launches, 120x40 tmux pane")
     return result
+
+
+def _relaunches(
+    ctx: Run, url: str, launches: int, result: BenchResult
+) -> tuple[list[float], list[float]]:
+    """Launches in one data directory where a first run, quit with `q`, saved its queue."""
+    home = Path(tempfile.mkdtemp(prefix="relaunch-", dir=ctx.workdir))
+    (home / "config").mkdir()
+    (home / "data").mkdir()
+    env = console_env(ctx.workdir, home)
+    first = launch("cold-first", console_command(url), env=env, cwd=str(ROOT))
+    try:
+        if first.wait_for(full_count_shown(SMALL), timeout=120) is None:
+            result.notes.append("relaunch: the first run never loaded")
+            return [], []
+        tmux("send-keys", "-t", first.name, "q")
+        deadline = time.perf_counter() + 60
+        while _alive(first.name) and time.perf_counter() < deadline:
+            time.sleep(0.1)
+    finally:
+        first.close()
+    if not any((home / "data").rglob("*.snapshot")):
+        result.notes.append("relaunch: no queue snapshot was saved at exit")
+    rows: list[float] = []
+    full: list[float] = []
+    for i in range(launches):
+        pane = launch(f"relaunch-{i}", console_command(url), env=env, cwd=str(ROOT))
+        try:
+            rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
+            full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+            if full_at is None:
+                result.notes.append(f"relaunch {i}: the queue never showed {SMALL:,} orders")
+                continue
+            rows.append(rows_at or full_at)
+            full.append(full_at)
+            ctx.log(f"  relaunch {i}: first rows {rows_at:.2f} s, full queue {full_at:.2f} s")
+        finally:
+            pane.close()
+    return rows, full
+
+
+def _alive(session: str) -> bool:
+    return bool(tmux("list-panes", "-t", session, "-F", "#{pane_dead}", check=False).strip())

@@ -2,18 +2,21 @@
 
 A private tmux server (`-L`) keeps the benchmarks away from anyone else's sessions, and a
 keeper session keeps that server alive between launches, so each launch measures the
-console and not tmux starting up.
+console and not tmux starting up. The server is private to this process: two benchmark
+runs at once (two checkouts) would otherwise share sessions named alike and close each
+other's panes (`kill-session -t memory`).
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-SOCKET = "orderdesk-bench"
+SOCKET = f"orderdesk-bench-{os.getpid()}"
 KEEPER = "keeper"
 
 

@@ -16,6 +16,11 @@ The status filter of `query` is applied here, not sent with the incremental requ
 order that moves out of the filtered set (processing → completed) is reported as deleted
 from the view instead of silently staying.
 
+A feed can also `resume` from orders kept from an earlier run (the console's queue
+snapshot): it then skips the full load and starts with the incremental request from the
+newest modification among them, plus the count check at once, so orders changed, created
+or deleted meanwhile arrive as ordinary events; a final "loaded" event says it caught up.
+
 Stores without `modified_after` (WooCommerce < 5.8: a 400 `rest_invalid_param` on the
 parameter or on `orderby=modified`, or answers that ignore it) are followed by comparing a
 cheap full list (`_fields=id,date_modified_gmt`) each tick; `mode` says which way the feed
@@ -113,6 +118,10 @@ class LiveFeed:
         self._ticks = 0
         self._failures = 0
         self._reconcile_due = False
+        #: Resumed from saved orders and not yet caught up with the shop.
+        self._catching_up = False
+        #: Grows whenever the orders the feed holds change (a load, a reported change).
+        self.revision = 0
 
     # ------------------------------------------------------------------ public
 
@@ -121,6 +130,19 @@ class LiveFeed:
         """Ids of the orders the feed currently believes are in the view."""
         return frozenset(self._known)
 
+    def resume(self, orders: Iterable[Order]) -> None:
+        """Start from `orders` (what this feed reported in an earlier run) instead of
+        loading everything: the next tick asks for what changed since the newest of them
+        and checks the count (deletions), then `events()` yields a final "loaded"."""
+        self._loaded_with(list(orders))
+        self._reconcile_due = True
+        self._catching_up = True
+
+    def known_orders(self) -> list[Order] | None:
+        """The orders the feed holds as the shop last reported them (never a caller's
+        optimistic copy); None until the first load is complete."""
+        return list(self._known.values()) if self._loaded else None
+
     async def events(self) -> AsyncIterator[FeedEvent]:
         """Load, then poll forever. Never raises `Unavailable`; other ShopErrors (a revoked
         key, an answer that does not fit the model) end the stream."""
@@ -128,6 +150,9 @@ class LiveFeed:
             if self._loaded:
                 for event in await self.tick():
                     yield event
+                if self._catching_up and self._failures == 0:
+                    self._catching_up = False
+                    yield FeedEvent("loaded", orders=[], complete=True)
             else:
                 try:
                     async for event in self._load_pages():
@@ -199,6 +224,7 @@ class LiveFeed:
         yield FeedEvent("loaded", orders=[], complete=True)
 
     def _loaded_with(self, orders: list[Order]) -> None:
+        self.revision += 1
         self._known = {o.id: o for o in orders if self._in_view(o)}
         self._advance(orders)
         self._loaded = True
@@ -271,6 +297,8 @@ class LiveFeed:
             if self._known.pop(order_id, None) is not None:
                 deleted.append(order_id)
         events = []
+        if created or changed or deleted:
+            self.revision += 1
         if created:
             events.append(FeedEvent("created", orders=created))
         if changed:

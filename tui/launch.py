@@ -34,6 +34,8 @@ class Target:
     kind: str = "woocommerce"
     timezone: str = ""
     admin_url: str = ""
+    #: Who the queue snapshot belongs to (`tui.snapshot`); default: the URL and key.
+    identity: str = ""
 
 
 def shop_names(args: argparse.Namespace) -> list[str]:
@@ -131,7 +133,16 @@ def run_console(args: argparse.Namespace) -> int:
             except DemoShopError as error:
                 raise LaunchError(str(error)) from None
             register_custom_statuses(demo.db_path, config)
-            target = Target(label="demo shop", url=url, key=demo.key, secret=demo.secret, demo=True)
+            from tui.snapshot import demo_identity
+
+            target = Target(
+                label="demo shop",
+                url=url,
+                key=demo.key,
+                secret=demo.secret,
+                demo=True,
+                identity=demo_identity(demo.db_path, demo.key),
+            )
         assert target is not None
         app = build_app(target, config)
         for warning in config.warnings:
@@ -180,6 +191,7 @@ def build_multi_app(names: list[str] | None, config: Config):  # -> OrderDeskApp
 def build_app(target: Target, config: Config):  # -> OrderDeskApp
     from client.woocommerce import WooCommerceClient
     from tui.app import OrderDeskApp
+    from tui.snapshot import QueueSnapshot, identity_for
 
     if target.kind == "prestashop":
         from client.prestashop import PrestaShopClient
@@ -201,4 +213,9 @@ def build_app(target: Target, config: Config):  # -> OrderDeskApp
         auth=target.auth,  # type: ignore[arg-type]
         verify=target.verify,
     )
-    return OrderDeskApp(client, config=config, shop_label=target.label, demo=target.demo)
+    snapshot = QueueSnapshot.in_dir(
+        paths.data_dir(), target.identity or identity_for(target.url, target.key)
+    )
+    return OrderDeskApp(
+        client, config=config, shop_label=target.label, demo=target.demo, snapshot=snapshot
+    )

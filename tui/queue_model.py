@@ -62,6 +62,9 @@ _FOLD = _fold_table()
 #: Above this many orders in one upsert, rebuilding beats inserting one at a time.
 _REBUILD_THRESHOLD = 2000
 
+#: Hit sets kept for the texts typed in the current search (see `QueueModel._hit_cache`).
+_HIT_CACHE_SIZE = 24
+
 _STATUS_RANK = {status: rank for rank, status in enumerate(CORE_STATUSES)}
 
 
@@ -101,6 +104,12 @@ def search_key(order: Order, code: str = "") -> str:
         parts += (shipping.name, shipping.company)
     parts += (item.sku for item in order.line_items if item.sku)
     return "\n".join(_fold_field(p) for p in parts if p)
+
+
+def _covers(wider: tuple[str, ...], terms: tuple[str, ...]) -> bool:
+    """Whether every order matching `terms` also matches `wider`: each wider term is
+    inside one of `terms` (search terms match as substrings)."""
+    return all(any(w in t for t in terms) for w in wider)
 
 
 def _number_key(number: str) -> tuple[int, int, str]:
@@ -236,6 +245,11 @@ class QueueModel:
         self._search = ""
         self._terms: tuple[str, ...] = ()
         self._hits: set[int] | None = None
+        #: Hit sets of the searches typed lately that are wider than (or equal to) the
+        #: current one, by terms: a backspace returns to a set already computed, and a
+        #: narrower search starts from the narrowest of them instead of every order.
+        #: Only sets that still answer the current data: dropped when the data changes.
+        self._hit_cache: dict[tuple[str, ...], set[int]] = {}
         self._extra_ids: frozenset[int] = frozenset()
         self._all: list[int] = []
         self._asc: list[int] = []
@@ -395,12 +409,7 @@ class QueueModel:
             self._search = search
             if terms != old_terms:
                 self._terms = terms
-                narrowing = (
-                    old_hits is not None
-                    and bool(old_terms)
-                    and fold(search).startswith(" ".join(old_terms))
-                )
-                self._hits = self._match(terms, old_hits if narrowing else None)
+                self._hits = self._cached_match(terms, old_terms, old_hits)
                 changed = True
             if extra_ids is None and self._extra_ids:
                 self._extra_ids = frozenset()
@@ -504,6 +513,7 @@ class QueueModel:
             elif was_in and not is_in:
                 left.append(order_id)
         self._version += 1
+        self._data_changed()
         return UpsertResult(
             added=tuple(added),
             changed=tuple(changed),
@@ -532,6 +542,7 @@ class QueueModel:
             removed.append(order_id)
         if removed:
             self._version += 1
+            self._data_changed()
         return UpsertResult(removed=tuple(removed), left=tuple(left))
 
     def replace_all(self, orders: Iterable[Order]) -> UpsertResult:
@@ -569,16 +580,59 @@ class QueueModel:
         hits = self._hits
         return hits is None or order_id in hits or order_id in self._extra_ids
 
-    def _match(self, terms: tuple[str, ...], within: Iterable[int] | None) -> set[int] | None:
-        """Ids whose search key holds every term; None when there is nothing to match."""
+    def _cached_match(
+        self,
+        terms: tuple[str, ...],
+        old_terms: tuple[str, ...],
+        old_hits: set[int] | None,
+    ) -> set[int] | None:
+        """The hits for `terms`, reusing what this search computed already.
+
+        A set computed for wider terms (each of its terms inside one of ours: "du" for
+        "dub", "antoine" for "antoine dub") holds every hit of ours, so only its members
+        are tested, and only against the terms it does not already guarantee.
+        """
         if not terms:
             return None
+        cache = self._hit_cache
+        if old_hits is not None and old_terms:
+            cache[old_terms] = old_hits
+        found = cache.get(terms)
+        if found is None:
+            best: tuple[tuple[str, ...], set[int]] | None = None
+            for wider, hits in cache.items():
+                if _covers(wider, terms) and (best is None or len(hits) < len(best[1])):
+                    best = (wider, hits)
+            if best is None:
+                found = self._match(terms, None)
+            else:
+                unsure = tuple(t for t in terms if t not in best[0])
+                found = self._match(unsure, best[1]) if unsure else set(best[1])
+        # Keep only the searches that are wider than this one: the ones backspace leads to.
+        for stale in [k for k in cache if not _covers(k, terms)]:
+            del cache[stale]
+        cache[terms] = found
+        while len(cache) > _HIT_CACHE_SIZE:
+            del cache[next(iter(cache))]
+        return found
+
+    def _match(self, terms: tuple[str, ...], within: Iterable[int] | None) -> set[int]:
+        """Ids (of `within`, else of every order) whose search key holds every term."""
         keys = self._keys
         candidates = keys.keys() if within is None else within
         if len(terms) == 1:
             term = terms[0]
             return {i for i in candidates if term in keys[i]}
         return {i for i in candidates if all(t in keys[i] for t in terms)}
+
+    def _data_changed(self) -> None:
+        """Orders came, went or changed: cached hit sets other than the current one (kept
+        up to date order by order) no longer answer their texts."""
+        cache = self._hit_cache
+        if cache:
+            cache.clear()
+            if self._hits is not None:
+                cache[self._terms] = self._hits
 
     def _hit_update(self, order_id: int) -> None:
         if self._hits is None:
@@ -609,7 +663,10 @@ class QueueModel:
         if self._extra_ids:
             hits = hits | self._extra_ids
         if not statuses:
-            self._asc = [i for i in self._all if i in hits]
+            if len(hits) < len(self._all) // 8:
+                self._asc = sorted((i for i in hits if i in orders), key=self._sk.__getitem__)
+            else:
+                self._asc = [i for i in self._all if i in hits]
             return
         if len(hits) < len(self._all) // 8:
             # Few hits: sort them instead of walking every order.
@@ -646,6 +703,7 @@ class QueueModel:
             for order_id in (*added, *changed):
                 self._hit_update(order_id)
         self._all = sorted(self._orders, key=self._sk.__getitem__)
+        self._data_changed()
         self._refilter()
         after = set(self._asc)
         entered = tuple(i for i in (*added, *changed) if i in after and i not in before)
