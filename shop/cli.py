@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import socket
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     serve.add_argument("--key", default=None, help="API consumer key to install (ck_…)")
     serve.add_argument("--secret", default=None, help="its consumer secret (cs_…)")
+    serve.add_argument(
+        "--listen-fd",
+        type=int,
+        default=None,
+        metavar="FD",
+        help="serve on this inherited, already listening socket instead of --host/--port "
+        "(how the console starts its embedded shop: it knows the URL at once and its first "
+        "requests wait in the socket's backlog while the shop starts)",
+    )
     serve.add_argument(
         "--watch-stdin",
         action="store_true",
@@ -162,6 +172,15 @@ def _stop_when_stdin_closes() -> None:
     threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
 
 
+def inherited_socket(fd: int) -> socket.socket:
+    """The listening socket a parent process handed down as `fd` (see `--listen-fd`)."""
+    sock = socket.socket(fileno=fd)
+    if sock.type != socket.SOCK_STREAM:
+        sock.detach()
+        raise OSError(f"fd {fd} is not a stream socket")
+    return sock
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from shop.server import bind, serve_forever
 
@@ -193,12 +212,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Cannot use that key: {exc}", file=sys.stderr)
         return 2
     try:
-        sock = bind(args.host, args.port)
+        sock = inherited_socket(args.listen_fd) if args.listen_fd is not None else None
+        sock = sock or bind(args.host, args.port)
     except OSError as exc:
-        print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"fd {args.listen_fd}" if args.listen_fd is not None else f"{args.host}:{args.port}"
+        print(f"Cannot listen on {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    port = sock.getsockname()[1]
-    host = f"[{args.host}]" if ":" in args.host else args.host
+    address, port = sock.getsockname()[:2]
+    host = f"[{address}]" if ":" in address else address
     print(f"orderdesk reference shop on http://{host}:{port}  (database {db})")
     print(f"  consumer key:    {key}")
     print(f"  consumer secret: {secret}")

@@ -7,6 +7,11 @@ second core instead of competing with the UI for the GIL, and it starts while th
 is still importing Textual. The child stops when its stdin closes, so it never outlives
 the console, even one that is killed.
 
+The console binds the shop's listening socket itself and hands it to the child
+(`shop serve --listen-fd`): the URL is known at once, so the console starts without
+waiting for the shop, and its first requests wait in the socket's backlog until the shop
+accepts them. Only a first run, which seeds the database, waits for the shop to be ready.
+
 The database lives in the user data directory and is seeded once, on first run.
 """
 
@@ -16,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -42,16 +48,16 @@ class DemoShop:
     secret: str
     url: str = ""
     first_run: bool = False
+    ready: bool = False
     _log: object = field(default=None, repr=False)
 
     def wait_ready(self, timeout: float = 120.0) -> str:
-        """Block until the shop listens (first run: after seeding); return its base URL."""
+        """Block until the shop serves (first run: after seeding); return its base URL."""
         deadline = time.monotonic() + timeout
-        while not self.url:
+        while not self.ready:
             text = self.log_path.read_text(errors="replace")
-            found = _READY.search(text)
-            if found:
-                self.url = found.group(1)
+            if _READY.search(text):
+                self.ready = True
                 break
             if self.process.poll() is not None:
                 raise DemoShopError(
@@ -63,6 +69,15 @@ class DemoShop:
                 raise DemoShopError(f"the demo shop did not start within {timeout:.0f} s")
             time.sleep(0.01)
         return self.url
+
+    def failure(self) -> str:
+        """Why the shop stopped on its own (its log's end), or "" while it runs or after a
+        clean stop."""
+        code = self.process.poll()
+        if code in (None, 0):
+            return ""
+        text = self.log_path.read_text(errors="replace").strip()
+        return f"the demo shop stopped (exit {code}; see {self.log_path}):\n{text[-1500:]}"
 
     def stop(self, timeout: float = 5.0) -> None:
         """Close the child's stdin (its cue to stop cleanly); kill it if it lingers."""
@@ -91,7 +106,8 @@ def demo_keys(data_dir: Path) -> tuple[str, str]:
 
 
 def start_demo_shop(data_dir: Path, *, orders: int = DEMO_ORDERS) -> DemoShop:
-    """Launch the demo shop and return at once; call `wait_ready()` for its URL."""
+    """Launch the demo shop and return at once, its URL known; `wait_ready()` waits until it
+    serves (needed only on a first run, when it seeds before serving)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     db_path = data_dir / DB_NAME
     log_path = data_dir / LOG_NAME
@@ -99,20 +115,48 @@ def start_demo_shop(data_dir: Path, *, orders: int = DEMO_ORDERS) -> DemoShop:
     first_run = not db_path.exists()
     # The log holds the key pair the shop prints: private to the user, like the key file.
     log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+    listener = loopback_listener()
+    port = listener.getsockname()[1]
     command = [
         sys.executable, "-m", "shop", "serve",
-        "--db", str(db_path), "--host", "127.0.0.1", "--port", "0",
+        "--db", str(db_path), "--listen-fd", str(listener.fileno()),
         "--seed", str(orders), "--key", key, "--secret", secret, "--watch-stdin",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, close_fds=True
-    )
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            close_fds=True,
+            pass_fds=(listener.fileno(),),
+        )
+    finally:
+        # The child owns the socket now: if it dies, connections fail instead of hanging.
+        listener.close()
     return DemoShop(
         process=process,
         db_path=db_path,
         log_path=log_path,
         key=key,
         secret=secret,
+        url=f"http://127.0.0.1:{port}",
         first_run=first_run,
         _log=log,
     )
+
+
+def loopback_listener() -> socket.socket:
+    """A listening TCP socket on a free loopback port, for the child to inherit.
+
+    IPPROTO_TCP explicitly, as in `shop.server.bind` (asyncio disables Nagle only on
+    sockets it can see are TCP); not imported from there, which would load uvicorn
+    before the console's first paint."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock

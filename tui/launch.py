@@ -128,10 +128,12 @@ def run_console(args: argparse.Namespace) -> int:
         from tui.app import OrderDeskApp  # noqa: F401 (imported while the shop starts)
 
         if demo is not None:
-            try:
-                url = demo.wait_ready()
-            except DemoShopError as error:
-                raise LaunchError(str(error)) from None
+            if demo.first_run:
+                try:
+                    demo.wait_ready()
+                except DemoShopError as error:
+                    raise LaunchError(str(error)) from None
+            url = demo.url
             register_custom_statuses(demo.db_path, config)
             from tui.snapshot import demo_identity
 
@@ -150,7 +152,10 @@ def run_console(args: argparse.Namespace) -> int:
         app.run()
     finally:
         if demo is not None:
+            failure = demo.failure()
             demo.stop()
+            if failure:
+                raise LaunchError(failure)
     return 0
 
 
