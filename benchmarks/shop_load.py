@@ -137,6 +137,15 @@ def run(ctx: Run) -> BenchResult:
                 baseline=one["rps"],
                 baseline_label="1 client",
             ),
+            Figure(
+                f"{label}: shop CPU per request",
+                many["server_cpu"] / many["rps"] * 1000 if many["rps"] else None,
+                "ms",
+                baseline=one["server_cpu"] / one["rps"] * 1000 if one["rps"] else None,
+                baseline_label="1 client",
+                note="CPU the shop process spent per answered request: what bounds the "
+                "throughput of one process, and unaffected by other work on the machine",
+            ),
         )
         if many["errors"] or one["errors"]:
             result.notes.append(f"{label}: {many['errors'] + one['errors']} error answers")

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from anyio import CapacityLimiter, to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
@@ -60,6 +60,14 @@ AUTH_PARAMS = frozenset(
         "oauth_version",
     }
 )
+
+
+#: Handler threads (each with its own SQLite connection). Why not anyio's default 40: the
+#: handlers' Python holds the GIL, so beyond a few threads more only contend for it, and
+#: each connection keeps its own memo of counts and page boundaries (`db.snapshot_memo`),
+#: which 40 connections would each have to fill (a 100,000-order count costs ~60 ms).
+#: SQLite releases the GIL while it works, so a few threads still overlap with Python.
+WORKER_THREADS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,8 @@ class Shop:
         init_db(db_path)
         self.store = Store(db_path)
         self.max_body = max_body
+        #: Made on the first request (it belongs to the serving event loop).
+        self._limiter: CapacityLimiter | None = None
         conn = open_connection(db_path)
         try:
             self.settings = Settings.load(conn)
@@ -104,6 +114,8 @@ class Shop:
             conn.close()
 
     async def endpoint(self, request: Request) -> Response:
+        if self._limiter is None:
+            self._limiter = CapacityLimiter(WORKER_THREADS)
         host = request.headers.get("host") or request.url.netloc
         base_url = f"{request.url.scheme}://{host}"
         try:
@@ -118,7 +130,7 @@ class Shop:
                 base_url=base_url,
                 body=body,
             )
-            out = await run_in_threadpool(self.process, incoming)
+            out = await to_thread.run_sync(self.process, incoming, limiter=self._limiter)
         except ApiError as error:
             out = self._error(error)
         except Exception:

@@ -15,12 +15,14 @@ orders out of 100,000 cheap to serve.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 #: Order and refund ids share one sequence (as in WooCommerce's order table); the first
 #: seeded order is 1000.
@@ -155,8 +157,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 """
 
 #: Secondary indexes: created after a bulk seed (inserting into indexed tables is slower).
+#: `orders_created_status` carries the status so the default list (newest first, anything
+#: but trash) tests each skipped row in the index: a deep page of 100,000 orders no longer
+#: reads every skipped row from the table (92 ms → 12 ms for the last page). It replaces
+#: `orders_created` (its prefix), dropped from databases made before it.
 INDEXES = """
-CREATE INDEX IF NOT EXISTS orders_created ON orders (date_created_gmt, id);
+DROP INDEX IF EXISTS orders_created;
+CREATE INDEX IF NOT EXISTS orders_created_status ON orders (date_created_gmt, id, status);
 CREATE INDEX IF NOT EXISTS orders_modified ON orders (date_modified_gmt, id);
 CREATE INDEX IF NOT EXISTS orders_status_created ON orders (status, date_created_gmt, id);
 CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id, date_created_gmt);
@@ -172,6 +179,80 @@ CREATE INDEX IF NOT EXISTS users_email ON users (email);
 INDEX_NAMES = tuple(re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", INDEXES))
 
 
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock_for(path: str) -> threading.RLock:
+    key = path if path.startswith(":") or path.startswith("file:") else os.path.realpath(path)
+    with _WRITE_LOCKS_GUARD:
+        lock = _WRITE_LOCKS.get(key)
+        if lock is None:
+            lock = _WRITE_LOCKS[key] = threading.RLock()
+        return lock
+
+
+class ShopConnection(sqlite3.Connection):
+    """A connection with a memo of facts about the data, kept until the database changes.
+
+    Why: a list answer states how many orders match (`X-WP-Total`), and a deep page makes
+    SQLite walk every row before it; at 100,000 orders the count cost 60 ms and the walk up
+    to 90 ms per page, though both only change when the data does. `snapshot_memo` gives
+    the dict where `list_orders` keeps counts and page boundaries.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Shared by every connection of this process to the same file (see `write_tx`).
+        self.write_lock = _write_lock_for(str(args[0] if args else kwargs["database"]))
+        #: (data_version, total_changes) the memo's facts were read at.
+        self.memo_stamp: tuple[int, int] | None = None
+        self.memo: dict[Any, Any] = {}
+
+    def forget_memo(self) -> None:
+        self.memo_stamp = None
+        self.memo.clear()
+
+
+#: Entries kept per connection (a console asks a handful of distinct lists; this bounds a
+#: client that varies its filters endlessly).
+MEMO_SIZE = 256
+
+
+def snapshot_memo(conn: sqlite3.Connection) -> dict[Any, Any] | None:
+    """A dict for facts about the data as this transaction sees it, or None (plain
+    connection, or no transaction open): what was stored in it is still true.
+
+    The memo is emptied whenever the data may have changed since its facts were stored:
+    `PRAGMA data_version` moves when another connection (in this process or another)
+    commits, `total_changes` with this connection's own writes; rolled-back writes empty it
+    through `write_tx`/`savepoint` (a fact noted inside them may include rows that never
+    committed). SQLite only notices others' commits when a transaction starts reading, so
+    a tiny read comes first: `data_version` then describes this transaction's snapshot.
+    """
+    if not isinstance(conn, ShopConnection) or not conn.in_transaction:
+        return None
+    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    if stamp != conn.memo_stamp or len(conn.memo) >= MEMO_SIZE:
+        conn.forget_memo()
+        conn.memo_stamp = stamp
+    return conn.memo
+
+
+def cached_count(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> int:
+    """`sql`'s single integer (a `SELECT COUNT(*) …`), from the memo if the data is
+    unchanged since it was counted (see `snapshot_memo`)."""
+    memo = snapshot_memo(conn)
+    if memo is None:
+        return conn.execute(sql, args).fetchone()[0]
+    key = ("count", sql, tuple(args))
+    count = memo.get(key)
+    if count is None:
+        count = memo[key] = conn.execute(sql, args).fetchone()[0]
+    return count
+
+
 def open_connection(db_path: str | Path) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) that waits for locks.
 
@@ -179,7 +260,11 @@ def open_connection(db_path: str | Path) -> sqlite3.Connection:
     each connection is still used by one thread at a time.
     """
     conn = sqlite3.connect(
-        str(db_path), isolation_level=None, timeout=30.0, check_same_thread=False
+        str(db_path),
+        isolation_level=None,
+        timeout=30.0,
+        check_same_thread=False,
+        factory=ShopConnection,
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout = 30000")
@@ -188,16 +273,36 @@ def open_connection(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _forget_memo(conn: sqlite3.Connection) -> None:
+    if isinstance(conn, ShopConnection):
+        conn.forget_memo()
+
+
 @contextmanager
 def write_tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One writing transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One writing transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any exception.
+
+    Writers of this process queue on a lock first. Why: SQLite makes a writer that finds
+    the database locked sleep and retry with growing naps (up to 100 ms each), so with 20
+    clients changing statuses some waited a second though each write takes a few
+    milliseconds; a lock hands over to the next writer as soon as the last one commits.
+    Other processes (a second server, the seeder) still meet SQLite's own waiting.
+    """
+    lock = conn.write_lock if isinstance(conn, ShopConnection) else None
+    if lock is not None:
+        lock.acquire()
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            _forget_memo(conn)
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 @contextmanager
@@ -219,6 +324,7 @@ def savepoint(conn: sqlite3.Connection, name: str = "item") -> Iterator[None]:
     except BaseException:
         conn.execute(f"ROLLBACK TO {name}")
         conn.execute(f"RELEASE {name}")
+        _forget_memo(conn)
         raise
     conn.execute(f"RELEASE {name}")
 

@@ -121,5 +121,14 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RawJson:
+    """An answer body that is already JSON text (made by SQLite): sent as is."""
+
+    text: str
+
+
 def dumps(body: Any) -> bytes:
+    if isinstance(body, RawJson):
+        return body.text.encode("utf-8")
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

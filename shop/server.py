@@ -20,7 +20,7 @@ from shop.app import create_app
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready TCP socket on host:port (port 0 picks a free one)."""
+    """A listening TCP socket on host:port (port 0 picks a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio only turns Nagle's algorithm off (TCP_NODELAY) on
     # sockets it can see are TCP; without it every kept-alive request waited ~40 ms.
@@ -28,6 +28,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # Listening at once: a client told the URL (printed before uvicorn starts) waits in
+        # the backlog instead of being refused while the server is still starting.
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise

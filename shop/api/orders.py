@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from shop.context import Ctx
-from shop.db import savepoint
+from shop.db import cached_count, savepoint
 from shop.errors import ApiError, invalid_order_id
 from shop.fields import apply_fields, parse_fields
+from shop.order_projection import order_projection
 from shop.order_store import (
     OrderRecord,
     delete_order_rows,
@@ -17,9 +18,10 @@ from shop.order_store import (
     save_order,
 )
 from shop.order_write import apply_order_body, check_order_body, new_record
+from shop.page_seek import page_rows
 from shop.paging import paging_headers, read_page
 from shop.params import QueryReader, parse_bool, parse_int
-from shop.request import Call, Reply
+from shop.request import Call, RawJson, Reply
 from shop.stock import restore_order_stock
 
 ORDERBY = ("date", "id", "include", "title", "slug", "modified")
@@ -96,31 +98,49 @@ def list_orders(call: Call, ctx: Ctx) -> Reply:
         args.extend(exclude)
     direction = "ASC" if order == "asc" else "DESC"
     sort_args: list[Any] = []
+    keyset: tuple[str, ...] | None
     if orderby == "include" and include:
         cases = " ".join("WHEN ? THEN ?" for _ in include)
         sort = f"CASE id {cases} END"
+        keyset = None
         for i, order_id in enumerate(include):
             sort_args.extend((order_id, i))
     elif orderby == "modified":
-        sort = f"date_modified_gmt {direction}, id {direction}"
+        keyset = ("date_modified_gmt", "id")
     elif orderby in ("id", "title", "slug"):
-        sort = f"id {direction}"
+        keyset = ("id",)
     else:
-        sort = f"date_created_gmt {direction}, id {direction}"
+        keyset = ("date_created_gmt", "id")
+    if keyset:
+        sort = ", ".join(f"{column} {direction}" for column in keyset)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = ctx.conn.execute(f"SELECT COUNT(*) FROM orders{clause}", args).fetchone()[0]
-    rows = ctx.conn.execute(
-        f"SELECT doc FROM orders{clause} ORDER BY {sort} LIMIT ? OFFSET ?",
-        [*args, *sort_args, page.per_page, page.skip],
-    ).fetchall()
     fields = fields_of(call)
-    body = [_out(call, json.loads(row["doc"]), fields) for row in rows]
+    projection = order_projection(fields) if fields else None
+    rows = page_rows(
+        ctx.conn,
+        select=projection or "doc",
+        table="orders",
+        where=clause,
+        args=args,
+        sort=sort,
+        sort_args=sort_args,
+        keyset=keyset,
+        descending=direction == "DESC",
+        limit=page.per_page,
+        skip=page.skip,
+    )
+    total = cached_count(ctx.conn, f"SELECT COUNT(*) FROM orders{clause}", args)
+    body: list[Any] | RawJson
+    if projection:
+        body = RawJson(f"[{','.join(row[0] for row in rows)}]")
+    else:
+        body = [_out(call, json.loads(row[0]), fields) for row in rows]
     headers = paging_headers(
         call,
         "/orders",
         page,
         total,
-        len(body),
+        len(rows),
         arrays={"status": statuses or ["any"]},
         defaults=(("dp", "2"), ("context", "view")),
     )
