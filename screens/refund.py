@@ -376,7 +376,11 @@ class OrderMoneyScreen(Screen[None]):
             if key == "empty" and not self.tried:
                 continue  # a blank form is not a mistake until staff try to send it
             where = names.get(key)
-            rows.append(f"✖ {where}: {text}" if where else f"✖ {text}")
+            rows.append(
+                "✖ " + _("{where}: {problem}").format(where=where, problem=text)
+                if where
+                else f"✖ {text}"
+            )
         return "\n".join(rows)
 
     @property

@@ -51,7 +51,9 @@ class FieldChange:
     after: str
 
     def line(self) -> str:
-        return f"{self.label}: {self.before or '—'} → {self.after or '—'}"
+        return _("{label}: {before} → {after}").format(
+            label=self.label, before=self.before or "—", after=self.after or "—"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ def _lp_missing(lp_command: str) -> str:
 
 def _saved(problem: str, path: Path) -> str:
     """A printing problem, and where the document is anyway."""
-    return f"{problem}; " + _("saved to {path}").format(path=path)
+    return _("{problem}; saved to {path}").format(problem=problem, path=path)
 
 
 async def print_file(

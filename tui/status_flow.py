@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tui.app import OrderDeskApp
@@ -31,7 +31,12 @@ def conflict_question(app: OrderDeskApp, reports: list[ConflictReport], new_labe
         lines.extend(f"   {line}" for line in report.lines()[:4])
     if len(reports) > SHOWN_IN_DIALOG:
         lines.append(_("… and {n} more orders").format(n=len(reports) - SHOWN_IN_DIALOG))
-    lines.append("\n" + _("Set them to {label} anyway?").format(label=new_label))
+    lines.append(
+        "\n"
+        + ngettext(
+            "Set it to {label} anyway?", "Set them to {label} anyway?", len(reports)
+        ).format(label=new_label)
+    )
     return "\n".join(lines)
 
 
