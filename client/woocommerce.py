@@ -48,6 +48,7 @@ from client.errors import (
     ShopError,
     Unavailable,
 )
+from client.http_base import HttpShopClient
 from client.model import (
     CORE_STATUSES,
     Coupon,
@@ -175,7 +176,7 @@ def changes_applied(order: Order, changes: Mapping[str, Any]) -> bool:
     return True
 
 
-class WooCommerceClient:
+class WooCommerceClient(HttpShopClient):
     """A WooCommerce store (or the reference shop) behind the `ShopClient` protocol.
 
     `url` is the site address (`https://shop.example`); `key`/`secret` a REST API key pair.
@@ -185,6 +186,8 @@ class WooCommerceClient:
     the transport's business. `max_concurrency` bounds parallel page fetches; `retries` the
     extra attempts for reads and PUTs; `sleep` is how retries wait (tests pass a no-op).
     """
+
+    log = log  # the module logger, for the shared request hook
 
     def __init__(
         self,
@@ -235,21 +238,6 @@ class WooCommerceClient:
         return f"WooCommerceClient({self.name!r}, {self.shop_url!r}, auth={self.auth_mode!r})"
 
     # ------------------------------------------------------------------ plumbing
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> WooCommerceClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    @staticmethod
-    async def _log_request(request: httpx.Request) -> None:
-        # Sanitising the URL costs ~7% of a large load: only pay it when someone reads it.
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("→ %s %s", request.method, sanitize_url(request.url))
 
     @staticmethod
     async def _log_response(response: httpx.Response) -> None:

@@ -46,6 +46,7 @@ from client.errors import (
     Unavailable,
     Unsupported,
 )
+from client.http_base import HttpShopClient
 from client.model import Coupon, Customer, Note, Order, Product, Refund, ShipmentTracking
 from client.prestashop import mapping
 from client.prestashop.errors import error_from_response, only_warnings
@@ -99,7 +100,7 @@ def _chunks(values: Sequence[int], size: int = PAGE_LIMIT) -> Iterable[Sequence[
         yield values[start : start + size]
 
 
-class PrestaShopClient:
+class PrestaShopClient(HttpShopClient):
     """A PrestaShop store behind the `ShopClient` protocol.
 
     `url` is the shop's address (`https://shop.example`); `key` a Webservice key.
@@ -110,6 +111,8 @@ class PrestaShopClient:
     contact a new customer thread is filed under (PrestaShop's installer makes 2,
     "Customer service"). `transport` replaces the network in tests.
     """
+
+    log = log  # the module logger, for the shared request hook
 
     def __init__(
         self,
@@ -153,21 +156,6 @@ class PrestaShopClient:
         return f"PrestaShopClient({self.name!r}, {self.shop_url!r})"
 
     # ------------------------------------------------------------------ plumbing
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> PrestaShopClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    @staticmethod
-    async def _log_request(request: httpx.Request) -> None:
-        # The method and address only: never a body (customers carry password hashes).
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("→ %s %s", request.method, sanitize_url(request.url))
 
     @property
     def _shop(self) -> str:
