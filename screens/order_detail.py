@@ -26,7 +26,7 @@ from client.errors import ShopError
 from client.model import Note, Order, Product, Refund
 from tui.doc_labels import quantity
 from tui.error_text import error_text
-from tui.i18n import N_, _, current_language
+from tui.i18n import N_, _, current_language, pgettext
 from tui.messages import tracking_from_meta
 from tui.render import (
     TIMELINE_MARKS,
@@ -162,20 +162,21 @@ def render_totals(order: Order) -> Table:
     table.add_column(justify="right", style="bold")
     table.add_column(justify="right")
     money = order.currency
+    # Labels of amounts: "Refunded" here is "Remboursé", not the status "Remboursée".
     rows = [
-        (N_("Subtotal"), order.subtotal),
-        (N_("Discount"), -order.discount_total),
-        (N_("Shipping"), order.shipping_total),
-        (N_("Fees"), sum((f.total for f in order.fee_lines), Decimal("0"))),
-        (N_("Tax"), order.total_tax),
-        (N_("Total"), order.total),
-        (N_("Refunded"), -order.total_refunded),
-        (N_("Net"), order.net_total),
+        (_("Subtotal"), order.subtotal, True),
+        (_("Discount"), -order.discount_total, False),
+        (_("Shipping"), order.shipping_total, True),
+        (_("Fees"), sum((f.total for f in order.fee_lines), Decimal("0")), False),
+        (_("Tax"), order.total_tax, True),
+        (_("Total"), order.total, True),
+        (pgettext("amount", "Refunded"), -order.total_refunded, False),
+        (_("Net"), order.net_total, True),
     ]
-    for label, amount in rows:
-        if label in ("Discount", "Fees", "Refunded") and amount == 0:
+    for label, amount, always in rows:
+        if not always and amount == 0:
             continue
-        table.add_row(_(label), format_money(amount, money))
+        table.add_row(label, format_money(amount, money))
     return table
 
 

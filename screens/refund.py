@@ -30,7 +30,7 @@ from client.model import Order, Refund
 from client.protocol import RefundRequest, ShopCapabilities, ShopClient
 from tui.credit_notes import CreditNote, issue_credit_note
 from tui.error_text import error_text
-from tui.i18n import N_, _
+from tui.i18n import N_, _, pgettext
 from tui.refund_plan import (
     OrderState,
     PlannedLine,
@@ -376,7 +376,11 @@ class OrderMoneyScreen(Screen[None]):
             if key == "empty" and not self.tried:
                 continue  # a blank form is not a mistake until staff try to send it
             where = names.get(key)
-            rows.append(f"✖ {where}: {text}" if where else f"✖ {text}")
+            rows.append(
+                "✖ " + _("{where}: {problem}").format(where=where, problem=text)
+                if where
+                else f"✖ {text}"
+            )
         return "\n".join(rows)
 
     @property
@@ -421,7 +425,7 @@ class RefundScreen(OrderMoneyScreen):
                 yield Horizontal(
                     Static(_("Item"), classes="col-name"),
                     Static(_("Bought"), classes="col-num"),
-                    Static(_("Refunded"), classes="col-num"),
+                    Static(pgettext("amount", "Refunded"), classes="col-num"),
                     Static(_("Qty"), classes="col-qty"),
                     Static(_("Amount"), classes="col-amount"),
                     classes="line-row line-head",
@@ -792,7 +796,7 @@ class RefundScreen(OrderMoneyScreen):
             sentence, note = await save_credit_note(self.app, self.order_id, refund)
             self.credit_note = note
             self.say("\n".join([*lines, sentence]), "-ok")
-            self.notify(lines[0], title=_("Refunded"))
+            self.notify(lines[0], title=pgettext("amount", "Refunded"))
             self.load()
             return
         if outcome.verdict == "uncertain":

@@ -44,7 +44,7 @@ from screens.refund import (
 )
 from tui.credit_notes import CreditNote
 from tui.error_text import error_text
-from tui.i18n import N_, _
+from tui.i18n import N_, _, pgettext
 from tui.refund_plan import (
     VOUCHERS_META,
     OrderState,
@@ -162,7 +162,7 @@ class ReturnScreen(OrderMoneyScreen):
                 yield Horizontal(
                     Static(_("Item"), classes="col-name"),
                     Static(_("Bought"), classes="col-num"),
-                    Static(_("Refunded"), classes="col-num"),
+                    Static(pgettext("amount", "Refunded"), classes="col-num"),
                     Static(_("Qty back"), classes="col-qty"),
                     Static(_("Condition"), classes="col-condition"),
                     classes="line-row line-head",

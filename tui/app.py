@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -871,11 +871,44 @@ class OrderDeskApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the interface language."""
-        from textual.command import CommandPalette
+        from tui.widgets.palette import Palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker (palette command "Theme"), in the interface language."""
+        from textual.theme import ThemeProvider
+
+        from tui.widgets.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (Textual's reminder that it does not quit), in the interface language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press [b]{key}[/b] to quit the app").format(key=key),
+                    title=_("Do you want to quit?"),
+                )
+                return
+
+    @on(events.DeliveryComplete)
+    @on(events.DeliveryFailed)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        """Textual's "Saved screenshot" (palette command "Screenshot"), translated: handled
+        here first, so Textual's English handler is skipped."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()
+        if isinstance(event, events.DeliveryFailed):
+            self.notify(_("Failed to save screenshot"), title=_("Screenshot"), severity="error")
+        elif event.path is None:
+            self.notify(_("Saved screenshot"), title=_("Screenshot"))
+        else:
+            self.notify(
+                _("Saved screenshot to {path}").format(path=event.path), title=_("Screenshot")
             )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from tui.i18n import _, count
+
 #: Largest base64 payload sent: xterm's and hterm's default limit.
 OSC52_LIMIT = 100_000
 
@@ -43,9 +45,9 @@ def multiplexer_hint(environ: Mapping[str, str] | None = None) -> str:
     """A sentence for users inside tmux or GNU screen, where OSC 52 may stop on its way."""
     env = os.environ if environ is None else environ
     if env.get("TMUX"):
-        return "Inside tmux, copying needs `set -g set-clipboard on` in ~/.tmux.conf."
+        return _("Inside tmux, copying needs `set -g set-clipboard on` in ~/.tmux.conf.")
     if env.get("STY") or env.get("TERM", "").startswith("screen"):
-        return "GNU screen does not pass clipboard requests on; select the text instead."
+        return _("GNU screen does not pass clipboard requests on; select the text instead.")
     return ""
 
 
@@ -54,9 +56,12 @@ def copy_text(app: _CanCopy, text: str, environ: Mapping[str, str] | None = None
     payload = len(base64.b64encode(text.encode("utf-8")))
     if payload > OSC52_LIMIT:
         return CopyOutcome(
-            False, f"Too long to copy through the terminal ({payload:,} bytes); select it."
+            False,
+            _("Too long to copy through the terminal ({size} bytes); select it.").format(
+                size=count(payload)
+            ),
         )
     app.copy_to_clipboard(text)
     hint = multiplexer_hint(environ)
-    message = "Copied to the clipboard (through the terminal, also over SSH)."
+    message = _("Copied to the clipboard (through the terminal, also over SSH).")
     return CopyOutcome(True, f"{message} {hint}".strip())

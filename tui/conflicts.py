@@ -32,29 +32,18 @@ from typing import Any, Literal
 from client.errors import Conflict
 from client.model import Address, Order
 from client.protocol import ShopClient
+from tui.addresses import FIELD_LABELS
+from tui.i18n import _, pgettext
 from tui.render import format_money, local_time, status_label
 
 DetectedBy = Literal["etag", "date_modified", "content"]
-
-_ADDRESS_LABELS = {
-    "first_name": "first name",
-    "last_name": "last name",
-    "company": "company",
-    "address_1": "address",
-    "address_2": "address line 2",
-    "city": "city",
-    "state": "state",
-    "postcode": "postcode",
-    "country": "country",
-    "email": "email",
-    "phone": "phone",
-}
 
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     """One thing that differs: `field` a stable id ("status", "billing.city", "lines"…),
-    `label` what a person reads, `before` as the console showed it, `after` as it is now."""
+    `label` what a person reads (in the interface language), `before` as the console showed
+    it, `after` as it is now."""
 
     field: str
     label: str
@@ -62,7 +51,9 @@ class FieldChange:
     after: str
 
     def line(self) -> str:
-        return f"{self.label}: {self.before or '—'} → {self.after or '—'}"
+        return _("{label}: {before} → {after}").format(
+            label=self.label, before=self.before or "—", after=self.after or "—"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +78,15 @@ class ConflictReport:
     def lines(self) -> list[str]:
         """What changed, one line each; a generic line when nothing shown differs."""
         if not self.changes:
-            return ["Changed in the shop in ways the console does not show here."]
+            return [_("Changed in the shop in ways the console does not show here.")]
         return [change.line() for change in self.changes]
 
     def summary(self) -> str:
         """One sentence for a notification or an error message."""
         what = "; ".join(self.lines())
-        return f"Order #{self.number} was changed in the shop ({self.when}): {what}"
+        return _("Order #{number} was changed in the shop ({when}): {what}").format(
+            number=self.number, when=self.when, what=what
+        )
 
 
 class OrderChanged(Conflict):
@@ -122,7 +115,7 @@ def _money(order: Order, amount: Any) -> str:
 
 
 def _line_key(order_line: Any) -> str:
-    return order_line.sku or order_line.name or f"product {order_line.product_id}"
+    return order_line.sku or order_line.name or _("product {id}").format(id=order_line.product_id)
 
 
 def _lines_change(shown: Order, current: Order) -> FieldChange | None:
@@ -138,9 +131,9 @@ def _lines_change(shown: Order, current: Order) -> FieldChange | None:
     differ = [k for k in keys if before[k] != after[k]]
     return FieldChange(
         "lines",
-        "Items",
-        ", ".join(f"{k} ×{before[k]}" for k in differ if before[k]) or "none",
-        ", ".join(f"{k} ×{after[k]}" for k in differ if after[k]) or "none",
+        pgettext("conflict", "Items"),  # "Articles": the queue's column says "Art."
+        ", ".join(f"{k} ×{before[k]}" for k in differ if before[k]) or _("none"),
+        ", ".join(f"{k} ×{after[k]}" for k in differ if after[k]) or _("none"),
     )
 
 
@@ -148,14 +141,15 @@ def _address_changes(
     which: str, shown: Address, current: Address, loaded: Collection[str] | None
 ) -> list[FieldChange]:
     changes = []
-    title = "Billing" if which == "billing" else "Shipping"
+    title = _("Billing") if which == "billing" else _("Shipping")
     for f in fields(Address):
         name = f"{which}.{f.name}"
         if not _loaded(loaded, name):
             continue
         before, after = getattr(shown, f.name), getattr(current, f.name)
         if before != after:
-            changes.append(FieldChange(name, f"{title} {_ADDRESS_LABELS[f.name]}", before, after))
+            label = f"{title} {_(FIELD_LABELS[f.name])}"  # as tui.addresses names them
+            changes.append(FieldChange(name, label, before, after))
     return changes
 
 
@@ -177,18 +171,18 @@ def compare(
         if any(_loaded(loaded, w) for w in (wc or (name,))) and before != after:
             changes.append(FieldChange(name, title, before, after))
 
-    simple("status", "Status", label(shown.status), label(current.status))
-    simple("total", "Total", _money(shown, shown.total), _money(current, current.total))
+    simple("status", _("Status"), label(shown.status), label(current.status))
+    simple("total", _("Total"), _money(shown, shown.total), _money(current, current.total))
     if any(_loaded(loaded, n) for n in ("line_items.quantity", "line_items.sku")):
         lines = _lines_change(shown, current)
         if lines is not None:
             changes.append(lines)
     for which in ("billing", "shipping"):
         changes += _address_changes(which, getattr(shown, which), getattr(current, which), loaded)
-    simple("customer_note", "Customer's note", shown.customer_note, current.customer_note)
+    simple("customer_note", _("Customer note"), shown.customer_note, current.customer_note)
     simple(
         "payment_method",
-        "Payment",
+        _("Payment"),
         shown.payment_method_title or shown.payment_method,
         current.payment_method_title or current.payment_method,
         "payment_method",
@@ -196,26 +190,26 @@ def compare(
     )
     simple(
         "date_paid",
-        "Paid",
-        "yes" if shown.is_paid else "no",
-        "yes" if current.is_paid else "no",
+        _("Paid"),
+        _("yes") if shown.is_paid else _("no"),
+        _("yes") if current.is_paid else _("no"),
     )
-    simple("shipping_lines", "Shipping", shown.shipping_method, current.shipping_method)
+    simple("shipping_lines", _("Shipping"), shown.shipping_method, current.shipping_method)
     simple(
         "refunds",
-        "Refunded",
+        pgettext("amount", "Refunded"),
         _money(shown, shown.total_refunded),
         _money(current, current.total_refunded),
     )
     simple(
         "coupon_lines",
-        "Coupons",
+        _("Coupons"),
         ", ".join(c.code for c in shown.coupon_lines),
         ", ".join(c.code for c in current.coupon_lines),
     )
     simple(
         "fee_lines",
-        "Fees",
+        _("Fees"),
         ", ".join(f"{f.name} {_money(shown, f.total)}" for f in shown.fee_lines),
         ", ".join(f"{f.name} {_money(current, f.total)}" for f in current.fee_lines),
     )
@@ -327,7 +321,7 @@ async def guarded_update(
     """
     report = await check_before_write(client, shown, loaded=loaded, label=label)
     base = shown
-    for _ in range(max(1, rounds)):
+    for _round in range(max(1, rounds)):
         if report is not None:
             if not await confirm(report):
                 return None
@@ -337,5 +331,5 @@ async def guarded_update(
         except OrderChanged as exc:
             report = exc.report
     raise OrderChanged(report) if report is not None else Conflict(
-        "The order keeps changing in the shop; reload it and try again."
+        _("The order keeps changing in the shop; reload it and try again.")
     )

@@ -20,7 +20,8 @@ extractor) and the key bar, help screen, footer and command palette pass them th
 
 Adding a string: write it in English inside `_()` (`_("Saved {n} orders").format(n=n)`,
 never an f-string inside `_()`; `ngettext(singular, plural, n)` for counts; `N_()` in a
-module-level table, translated with `_()` where shown), then run
+module-level table, translated with `_()` where shown; `pgettext(context, text)` when
+one English text needs two translations, e.g. ``pgettext("amount", "Refunded")``), then run
 ``python -m tui.i18n_build``: it adds the id to the ``.po`` and lists what is untranslated;
 write the ``msgstr`` and run it again to compile. ``tests/tui/test_french.py`` fails while
 a string is untranslated or the ``.mo`` is stale.
@@ -51,6 +52,8 @@ _HUMANIZE_LOCALES = {"en": None, "fr": "fr_FR"}
 class _Catalog(Protocol):
     def gettext(self, message: str) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+    def pgettext(self, context: str, message: str) -> str: ...
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str: ...
 
 
 _catalog: _Catalog | None = None
@@ -104,6 +107,25 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if _catalog is None:
         return singular if count == 1 else plural
     return _catalog.ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` as used in `context`, in the interface language.
+
+    For an English word that needs different words in another language depending on where
+    it is shown: "Refunded" is an order's status ("Remboursée") but also an amount's label
+    ("Remboursé"). The catalog keeps one entry per (context, message).
+    """
+    if _catalog is None or not message:
+        return message
+    return _catalog.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    """`ngettext` with a context (see `pgettext`)."""
+    if _catalog is None:
+        return singular if count == 1 else plural
+    return _catalog.npgettext(context, singular, plural, count)
 
 
 def count(n: int) -> str:

@@ -5,11 +5,14 @@ compiled ``.mo`` with the standard library). No Babel: the three jobs are small 
 keeps the project free of a build dependency.
 
 - *extract*: every message the console shows, found in the source with ``ast``:
-  the first argument of ``_()`` and ``N_()``, both of ``ngettext()``, and the description
-  of every ``Binding(...)`` (translated when drawn, see ``tui.i18n``).
+  the first argument of ``_()`` and ``N_()``, both of ``ngettext()``, the context and
+  message of ``pgettext()`` (and ``npgettext()``: context, singular, plural), and the
+  description of every ``Binding(...)`` (translated when drawn, see ``tui.i18n``).
 - *update*: merge them into each ``.po`` (translations kept, new ids added empty, ids no
   longer in the source dropped), sorted by first use.
-- *compile*: ``.po`` -> ``.mo`` (deterministic bytes, so a test can compare).
+- *compile*: ``.po`` -> ``.mo`` (deterministic bytes, so a test can compare). A message
+  with a context is stored as gettext does, ``context + "\x04" + msgid``, so the
+  standard library's ``pgettext`` finds it.
 
 Run ``python -m tui.i18n_build`` after adding strings: it updates and compiles, and lists
 the messages still untranslated (fill their ``msgstr`` in the ``.po`` and run it again).
@@ -38,16 +41,20 @@ PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);"}
 
 @dataclass
 class Entry:
-    """One message: its id (and plural id), translations, and where it is used."""
+    """One message: its id (and plural id), translations, where it is used, and the
+    context (``msgctxt``) that tells two uses of one English text apart."""
 
     msgid: str
     msgid_plural: str | None = None
     msgstr: list[str] = field(default_factory=lambda: [""])
     references: list[str] = field(default_factory=list)
+    msgctxt: str | None = None
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return (self.msgid, self.msgid_plural)
+    def key(self) -> tuple[str, str | None] | tuple[str, str | None, str]:
+        if self.msgctxt is None:
+            return (self.msgid, self.msgid_plural)
+        return (self.msgid, self.msgid_plural, self.msgctxt)
 
     @property
     def translated(self) -> bool:
@@ -86,6 +93,14 @@ def extract_source(source: str, where: str) -> list[Entry]:
             singular, plural = _text(args[0]), _text(args[1])
             if singular and plural:
                 found.append(Entry(singular, plural, ["", ""], [ref]))
+        elif name == "pgettext" and len(args) >= 2:
+            context, text = _text(args[0]), _text(args[1])
+            if context and text:
+                found.append(Entry(text, references=[ref], msgctxt=context))
+        elif name == "npgettext" and len(args) >= 3:
+            context, singular, plural = _text(args[0]), _text(args[1]), _text(args[2])
+            if context and singular and plural:
+                found.append(Entry(singular, plural, ["", ""], [ref], context))
         elif name == "Binding":
             description = args[2] if len(args) > 2 else None
             for keyword in node.keywords:
@@ -106,9 +121,9 @@ def source_files(root: Path = ROOT) -> list[Path]:
     return files
 
 
-def extract(root: Path = ROOT) -> dict[tuple[str, str | None], Entry]:
+def extract(root: Path = ROOT) -> dict[tuple, Entry]:
     """Every message in the console's source, first use first."""
-    messages: dict[tuple[str, str | None], Entry] = {}
+    messages: dict[tuple, Entry] = {}
     for path in source_files(root):
         where = path.relative_to(root).as_posix()
         for entry in extract_source(path.read_text(encoding="utf-8"), where):
@@ -172,7 +187,9 @@ def read_po(path: Path) -> tuple[str, list[Entry]]:
                     msgstr = [current.get("msgstr", "")]
                 else:
                     msgstr = [current.get(f"msgstr[{n}]", "") for n in range(2)]
-                entries.append(Entry(current["msgid"], plural, msgstr, refs))
+                entries.append(
+                    Entry(current["msgid"], plural, msgstr, refs, current.get("msgctxt"))
+                )
         current, refs, last = {}, [], None
 
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -192,7 +209,7 @@ def read_po(path: Path) -> tuple[str, list[Entry]]:
             current[last] += _unquote(line)
         else:
             keyword, _, rest = line.partition(" ")
-            if keyword == "msgid" and "msgid" in current:
+            if keyword in ("msgid", "msgctxt") and "msgid" in current:
                 flush()
             current[keyword] = _unquote(rest)
             last = keyword
@@ -206,6 +223,8 @@ def write_po(path: Path, header: str, entries: Iterable[Entry]) -> None:
         lines = []
         if entry.references:
             lines.append("#: " + " ".join(entry.references[:3]))
+        if entry.msgctxt is not None:
+            lines.append(_po_string("msgctxt", entry.msgctxt))
         lines.append(_po_string("msgid", entry.msgid))
         if entry.msgid_plural is None:
             lines.append(_po_string("msgstr", entry.msgstr[0]))
@@ -237,10 +256,11 @@ def compile_mo(header: str, entries: Iterable[Entry]) -> bytes:
     for entry in entries:
         if not entry.translated:
             continue
+        msgid = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
         if entry.msgid_plural is None:
-            pairs[entry.msgid.encode()] = entry.msgstr[0].encode()
+            pairs[msgid.encode()] = entry.msgstr[0].encode()
         else:
-            key = f"{entry.msgid}\0{entry.msgid_plural}".encode()
+            key = f"{msgid}\0{entry.msgid_plural}".encode()
             pairs[key] = "\0".join(entry.msgstr).encode()
     keys = sorted(pairs)
     ids = strs = b""
@@ -277,7 +297,7 @@ def mo_path(lang: str) -> Path:
     return po_path(lang).with_suffix(".mo")
 
 
-def merged(lang: str, messages: dict[tuple[str, str | None], Entry]) -> tuple[str, list[Entry]]:
+def merged(lang: str, messages: dict[tuple, Entry]) -> tuple[str, list[Entry]]:
     """The catalog of `lang` for `messages`: existing translations kept, the rest empty."""
     path = po_path(lang)
     header, old = read_po(path) if path.exists() else (default_header(lang), [])
@@ -286,7 +306,9 @@ def merged(lang: str, messages: dict[tuple[str, str | None], Entry]) -> tuple[st
     for key, entry in messages.items():
         previous = known.get(key)
         msgstr = previous.msgstr if previous else ["", ""] if entry.msgid_plural else [""]
-        entries.append(Entry(entry.msgid, entry.msgid_plural, list(msgstr), entry.references))
+        entries.append(
+            Entry(entry.msgid, entry.msgid_plural, list(msgstr), entry.references, entry.msgctxt)
+        )
     return header, entries
 
 

@@ -45,6 +45,8 @@ from client.errors import AuthFailed, Conflict, Forbidden, NotFound, ShopError, 
 from client.model import Note, Order
 from client.protocol import ShopClient
 from tui import paths
+from tui.error_text import error_text
+from tui.i18n import _, ngettext
 
 JournalKind = Literal["status", "note"]
 EntryState = Literal["pending", "sending", "done", "skipped", "conflict", "failed", "discarded"]
@@ -89,8 +91,10 @@ class RefundNotQueued(ValueError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Refunds are never queued offline: a refund moves money and must be checked "
-            "against the shop as it is now. Make it again when the shop is back online."
+            _(
+                "Refunds are never queued offline: a refund moves money and must be checked "
+                "against the shop as it is now. Make it again when the shop is back online."
+            )
         )
 
 
@@ -147,11 +151,13 @@ class JournalEntry:
 
     @property
     def description(self) -> str:
-        """"#1234 → Completed" / "note on #1234", for lists and messages."""
+        """"#1234 → Completed" / "note on #1234", for lists and messages (in the interface
+        language; the label is the one shown when the change was queued)."""
         if self.kind == "status":
             return f"#{self.number} → {self.payload.get('label') or self.payload['status']}"
-        kind = "customer note" if self.payload.get("customer_note") else "note"
-        return f"{kind} on #{self.number}"
+        if self.payload.get("customer_note"):
+            return _("customer note on #{number}").format(number=self.number)
+        return _("note on #{number}").format(number=self.number)
 
     @property
     def follow_up_notes(self) -> list[Mapping[str, Any]]:
@@ -498,16 +504,18 @@ class Journal:
                 entry = self.get(entry.id)
                 try:
                     result = await self._replay_one(entry, client, decide)
+                # The entry keeps the client's English reason (a record); the result's
+                # message is for the person, in the interface language.
                 except (Unavailable, AuthFailed, Forbidden) as error:
                     stopped = self._finish(entry.id, "pending", str(error))
-                    result = ReplayResult(stopped, "deferred", str(error))
+                    result = ReplayResult(stopped, "deferred", error_text(error))
                     summary.stopped = error
                 except NotFound as error:
                     gone = self._finish(entry.id, "failed", str(error))
-                    result = ReplayResult(gone, "failed", str(error))
+                    result = ReplayResult(gone, "failed", error_text(error))
                 except ShopError as error:
                     failed = self._finish(entry.id, "failed", str(error))
-                    result = ReplayResult(failed, "failed", str(error))
+                    result = ReplayResult(failed, "failed", error_text(error))
                 except BaseException:
                     self._finish(entry.id, "pending", "interrupted")
                     raise
@@ -537,7 +545,9 @@ class Journal:
             return ReplayResult(
                 done,
                 "applied" if posted else "skipped",
-                f"{entry.description}: {'added' if posted else 'was already there'}",
+                (_("{what}: added") if posted else _("{what}: was already there")).format(
+                    what=entry.description
+                ),
             )
         return await self._replay_status(entry, client, decide)
 
@@ -549,7 +559,9 @@ class Journal:
         ours = entry.sent_at is not None  # our PUT went out earlier (answer maybe lost)
         if order.status == target and not ours:
             done = self._finish(entry.id, "skipped", f"already {target} in the shop")
-            return ReplayResult(done, "skipped", f"{entry.description}: already so", order)
+            return ReplayResult(
+                done, "skipped", _("{what}: already so").format(what=entry.description), order
+            )
         if order.status != target:
             # Changed by someone else: a later date_modified than we knew, or (dates are to
             # the second) a status that is neither what the person saw nor ours.
@@ -565,10 +577,13 @@ class Journal:
                 if apply is None:
                     reason = self._conflict_reason(entry, order)
                     held = self._finish(entry.id, "conflict", reason)
-                    return ReplayResult(held, "conflict", f"{entry.description}: {reason}", order)
+                    message = self._conflict_message(entry, order)
+                    return ReplayResult(held, "conflict", message, order)
                 if not apply:
                     dropped = self._finish(entry.id, "discarded", "cancelled after a conflict")
-                    return ReplayResult(dropped, "discarded", f"{entry.description}: cancelled")
+                    return ReplayResult(
+                        dropped, "discarded", _("{what}: cancelled").format(what=entry.description)
+                    )
             self._mark_sent(entry.id)
             try:
                 order = await client.set_status(entry.order_id, target, if_match=order.etag)
@@ -578,11 +593,14 @@ class Journal:
                 if current.status != target:
                     reason = self._conflict_reason(entry, current)
                     held = self._finish(entry.id, "conflict", reason)
-                    return ReplayResult(held, "conflict", f"{entry.description}: {reason}", current)
+                    message = self._conflict_message(entry, current)
+                    return ReplayResult(held, "conflict", message, current)
                 order = current
         await self._follow_up_notes(entry, client)
         done = self._finish(entry.id, "done", "", result_modified=order.date_modified)
-        return ReplayResult(done, "applied", f"{entry.description}: done", order)
+        return ReplayResult(
+            done, "applied", _("{what}: done").format(what=entry.description), order
+        )
 
     @staticmethod
     def _conflict_reason(entry: JournalEntry, order: Order) -> str:
@@ -593,6 +611,24 @@ class Journal:
                 f"(was {previous})"
             )
         return "changed in the shop since it was queued"
+
+    @staticmethod
+    def _conflict_message(entry: JournalEntry, order: Order) -> str:
+        """`_conflict_reason` for the person: in the interface language, statuses by label."""
+        from tui.render import status_label
+
+        previous = entry.payload.get("previous")
+        if previous and previous != order.status:
+            return _(
+                "{what}: changed in the shop since it was queued: now {status} (was {previous})"
+            ).format(
+                what=entry.description,
+                status=status_label(order.status),
+                previous=status_label(str(previous)),
+            )
+        return _("{what}: changed in the shop since it was queued").format(
+            what=entry.description
+        )
 
     async def _follow_up_notes(self, entry: JournalEntry, client: ShopClient) -> None:
         notes = entry.follow_up_notes
@@ -656,21 +692,32 @@ def offline_banner(
         return None
     who = f"{shop}: " if shop else ""
     if state == "offline":
-        head = f"{who}Offline"
+        head = who + _("Offline")
     elif state == "connecting":
-        head = f"{who}Connecting"
+        head = who + _("Connecting")
     else:
-        head = f"{who}Connection lost, retrying"
+        head = who + _("Connection lost, retrying")
     synced = (
-        f"last sync {local_time(last_sync)} ({age(last_sync, now=now)})"
+        _("last sync {time} ({age})").format(
+            time=local_time(last_sync), age=age(last_sync, now=now)
+        )
         if last_sync is not None
-        else "not synced yet"
+        else _("not synced yet")
     )
-    parts = [f"{head} — {synced}. Orders are shown as last seen; reconnecting by itself."]
+    parts = [
+        _("{head} — {synced}. Orders are shown as last seen; reconnecting by itself.").format(
+            head=head, synced=synced
+        )
+    ]
     if pending:
-        noun = "change" if pending == 1 else "changes"
-        parts.append(f"{pending} {noun} queued, sent when the shop is back.")
+        parts.append(
+            ngettext(
+                "{n} change queued, sent when the shop is back.",
+                "{n} changes queued, sent when the shop is back.",
+                pending,
+            ).format(n=pending)
+        )
     else:
-        parts.append("Status changes and notes made now are queued.")
-    parts.append("Refunds wait until the shop is back.")
+        parts.append(_("Status changes and notes made now are queued."))
+    parts.append(_("Refunds wait until the shop is back."))
     return " ".join(parts)

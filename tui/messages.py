@@ -41,6 +41,7 @@ from tui.config import (
     dotted,
     read_toml,
 )
+from tui.i18n import _, count, ngettext
 from tui.render import status_label as _english_status_label
 
 #: The placeholders a template may use, in the order the manager screen lists them.
@@ -74,7 +75,11 @@ class TemplateError(ValueError):
         self.position = position
         self.line = text.count("\n", 0, position) + 1
         self.column = position - (text.rfind("\n", 0, position) + 1) + 1
-        super().__init__(f"line {self.line}, column {self.column}: {problem}")
+        super().__init__(
+            _("line {line}, column {column}: {problem}").format(
+                line=self.line, column=self.column, problem=problem
+            )
+        )
 
 
 class MessageError(ValueError):
@@ -109,14 +114,20 @@ def _parse(text: str) -> list[str | _Field]:
             end = text.find("}", i + 1)
             newline = text.find("\n", i + 1)
             if end < 0 or 0 <= newline < end:
-                raise TemplateError("'{' is never closed (write {{ for a literal brace)", text, i)
+                raise TemplateError(
+                    _("'{' is never closed (write {{ for a literal brace)"), text, i
+                )
             name = text[i + 1 : end]
             if not name:
-                raise TemplateError("empty placeholder {} (write {{}} for literal braces)", text, i)
+                raise TemplateError(
+                    _("empty placeholder {} (write {{}} for literal braces)"), text, i
+                )
             if not _NAME.fullmatch(name):
                 raise TemplateError(
-                    f"{{{name}}} is not a placeholder: names are letters, digits and _ "
-                    "(write {{ for a literal brace)", text, i,
+                    _(
+                        "{{{name}}} is not a placeholder: names are letters, digits and _ "
+                        "(write {{{{ for a literal brace)"
+                    ).format(name=name), text, i,
                 )
             if literal:
                 parts.append("".join(literal))
@@ -125,7 +136,9 @@ def _parse(text: str) -> list[str | _Field]:
             i = end + 1
         elif c == "}":
             if not text.startswith("}}", i):
-                raise TemplateError("'}' without '{' (write }} for a literal brace)", text, i)
+                raise TemplateError(
+                    _("'}' without '{' (write }} for a literal brace)"), text, i
+                )
             literal.append("}")
             i += 2
         else:
@@ -188,15 +201,22 @@ def render(text: str, context: Mapping[str, str | None]) -> RenderResult:
 def _common_problems(text: str) -> list[str]:
     problems: list[str] = []
     if not text.strip():
-        problems.append("The message is empty.")
+        problems.append(_("The message is empty."))
     if len(text) > MAX_LENGTH:
-        problems.append(f"The message is {len(text):,} characters long; the limit is "
-                        f"{MAX_LENGTH:,}.")
+        problems.append(
+            _("The message is {length} characters long; the limit is {limit}.").format(
+                length=count(len(text)), limit=count(MAX_LENGTH)
+            )
+        )
     for i, ch in enumerate(text):
         if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
             line = text.count("\n", 0, i) + 1
             column = i - (text.rfind("\n", 0, i) + 1) + 1
-            problems.append(f"Control character U+{ord(ch):04X} at line {line}, column {column}.")
+            problems.append(
+                _("Control character U+{code:04X} at line {line}, column {column}.").format(
+                    code=ord(ch), line=line, column=column
+                )
+            )
             break
     return problems
 
@@ -207,14 +227,19 @@ def validate_template(text: str) -> list[str]:
     try:
         names = placeholders_in(text)
     except TemplateError as exc:
-        problems.append(f"Broken placeholder at {exc}.")
+        problems.append(_("Broken placeholder at {where}.").format(where=exc))
         return problems
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown:
         problems.append(
-            f"Unknown placeholder{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join('{' + n + '}' for n in unknown)}; "
-            f"known: {', '.join('{' + n + '}' for n in PLACEHOLDERS)}."
+            ngettext(
+                "Unknown placeholder {names}; known: {known}.",
+                "Unknown placeholders {names}; known: {known}.",
+                len(unknown),
+            ).format(
+                names=", ".join("{" + n + "}" for n in unknown),
+                known=", ".join("{" + n + "}" for n in PLACEHOLDERS),
+            )
         )
     return problems
 
@@ -229,9 +254,15 @@ def validate_message(text: str) -> list[str]:
     left = list(dict.fromkeys(_LEFT_OVER.findall(text)))
     for name in left:
         if name in PLACEHOLDERS:
-            problems.append(f"{{{name}}} has no value for this order: replace it before sending.")
+            problems.append(
+                _("{{{name}}} has no value for this order: replace it before sending.").format(
+                    name=name
+                )
+            )
         else:
-            problems.append(f"{{{name}}} looks like a placeholder that was not filled in.")
+            problems.append(
+                _("{{{name}}} looks like a placeholder that was not filled in.").format(name=name)
+            )
     return problems
 
 
@@ -459,13 +490,13 @@ def _check_stored_template(section: Section, key: str, text: str) -> None:
 
 def _name_problem(name: str) -> str | None:
     if not name.strip():
-        return "A message needs a name."
+        return _("A message needs a name.")
     if name != name.strip():
-        return "A message name cannot start or end with spaces."
+        return _("A message name cannot start or end with spaces.")
     if len(name) > MAX_NAME_LENGTH:
-        return f"A message name is at most {MAX_NAME_LENGTH} characters."
+        return _("A message name is at most {n} characters.").format(n=MAX_NAME_LENGTH)
     if any(unicodedata.category(ch) == "Cc" for ch in name):
-        return "A message name cannot contain control characters."
+        return _("A message name cannot contain control characters.")
     return None
 
 
@@ -578,7 +609,7 @@ class MessageStore:
         for i, message in enumerate(self._messages):
             if message.name.casefold() == name.casefold():
                 return i
-        raise MessageError(f"There is no message named {name!r}.")
+        raise MessageError(_("There is no message named “{name}”.").format(name=name))
 
     def _exists(self, name: str) -> bool:
         return any(m.name.casefold() == name.casefold() for m in self._messages)
@@ -594,9 +625,13 @@ class MessageStore:
     def add(self, message: PredefinedMessage) -> None:
         self._check(message.name, message.text)
         if not _LANG.fullmatch(message.lang):
-            raise MessageError(f"{message.lang!r} is not a language code such as 'en'.")
+            raise MessageError(
+                _("“{lang}” is not a language code such as “en”.").format(lang=message.lang)
+            )
         if self._exists(message.name):
-            raise MessageError(f"A message named {message.name!r} already exists.")
+            raise MessageError(
+                _("A message named “{name}” already exists.").format(name=message.name)
+            )
         self._messages.append(message)
 
     def update(self, name: str, text: str, *, lang: str | None = None) -> None:
@@ -604,7 +639,9 @@ class MessageStore:
         old = self._messages[index]
         self._check(old.name, text)
         if lang is not None and not _LANG.fullmatch(lang):
-            raise MessageError(f"{lang!r} is not a language code such as 'en'.")
+            raise MessageError(
+                _("“{lang}” is not a language code such as “en”.").format(lang=lang)
+            )
         self._messages[index] = PredefinedMessage(old.name, text, lang or old.lang)
 
     def rename(self, old: str, new: str) -> None:
@@ -614,7 +651,7 @@ class MessageStore:
             raise MessageError(problem)
         current = self._messages[index]
         if new.casefold() != current.name.casefold() and self._exists(new):
-            raise MessageError(f"A message named {new!r} already exists.")
+            raise MessageError(_("A message named “{name}” already exists.").format(name=new))
         self._messages[index] = PredefinedMessage(new, current.text, current.lang)
 
     def delete(self, name: str) -> None:
@@ -630,7 +667,7 @@ class MessageStore:
     def set_status_template(self, status: str, text: str | None) -> None:
         """Set (or with ``None``, remove) the template sent when an order moves to ``status``."""
         if not STATUS_SLUG.fullmatch(status):
-            raise MessageError(f"{status!r} is not a status slug.")
+            raise MessageError(_("“{status}” is not a status slug.").format(status=status))
         if text is None:
             self._templates.pop(status, None)
             return

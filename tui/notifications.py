@@ -34,6 +34,7 @@ from typing import Protocol
 
 from client.model import Order
 from tui.config import Config
+from tui.i18n import _
 from tui.messages import (
     MessageStore,
     TemplateError,
@@ -135,8 +136,13 @@ def status_notification(
     try:
         result = render(template, context)
     except TemplateError as error:  # the store validates templates; kept as a last guard
-        return Notification(fallback, False, [f"the template is broken ({error})"])
-    reasons = [f"{{{name}}} has no value" for name in (*result.unresolved, *result.unknown)]
+        return Notification(
+            fallback, False, [_("the template is broken ({error})").format(error=error)]
+        )
+    reasons = [
+        _("{{{name}}} has no value").format(name=name)
+        for name in (*result.unresolved, *result.unknown)
+    ]
     if not reasons:
         reasons = validate_message(result.text)
     if reasons:
@@ -180,10 +186,20 @@ class StatusNotifier:
             today=self.today,
         )
         if notification.skipped_because:
+            from tui.render import status_label as shown_label
+
+            # The app's label knows the shop's own statuses; the plain one is for tests.
+            shown_label = getattr(self.host, "status_label", shown_label)
             self._warn(
-                f"#{order.number}: the {status} template was not used "
-                f"({'; '.join(notification.skipped_because)}); the customer got: "
-                f"“{notification.text}”"
+                _(
+                    "#{number}: the {status} template was not used ({reasons}); the customer "
+                    "got: “{text}”"
+                ).format(
+                    number=order.number,
+                    status=shown_label(status),
+                    reasons="; ".join(notification.skipped_because),
+                    text=notification.text,
+                )
             )
         return notification.text
 
@@ -192,6 +208,6 @@ class StatusNotifier:
         if warn is None:
             notify = getattr(self.host, "notify", None)
             if callable(notify):
-                notify(text, title="Notification", severity="warning", timeout=10)
+                notify(text, title=_("Notification"), severity="warning", timeout=10)
             return
         warn(text)

@@ -36,6 +36,7 @@ from tui.addresses import (
     normalise_address,
     validate_address,
 )
+from tui.amounts import canonical_amount
 from tui.i18n import N_, _
 
 Severity = Literal["information", "warning", "error"]
@@ -107,24 +108,25 @@ def parse_quantity(text: str) -> int | str:
     try:
         value = int(cleaned)
     except ValueError:
-        return f"{cleaned!r} is not a whole number."
+        return _("“{text}” is not a whole number.").format(text=cleaned)
     if value <= 0:
-        return (
-            f"Quantity must be at least 1 (got {value}). To take the line off the order, "
+        return _(
+            "Quantity must be at least 1 (got {value}). To take the line off the order, "
             "remove it (Delete)."
-        )
+        ).format(value=value)
     return value
 
 
 def parse_amount(text: str) -> Decimal | str:
-    """A money amount typed by a person (≥ 0, dot or comma), or why it is not one."""
-    cleaned = text.strip().replace(",", ".")
+    """A money amount typed by a person (≥ 0; "12,50", "1 234,50", "1,234.50": see
+    `tui.amounts`), or why it is not one."""
+    cleaned = canonical_amount(text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        return f"{text.strip()!r} is not an amount."
+        return _("“{text}” is not an amount.").format(text=text.strip())
     if not value.is_finite() or value < 0:
-        return f"{text.strip()!r} is not an amount of 0 or more."
+        return _("“{text}” is not an amount of 0 or more.").format(text=text.strip())
     return value
 
 
@@ -136,7 +138,7 @@ def stock_verdict(product: Product | None, needed: int, *, before: int = 0) -> V
     """
     if product is None or needed <= 0 or needed <= before:
         return OK
-    name = product.name or f"product {product.id}"
+    name = product.name or _("product {id}").format(id=product.id)
     if product.manage_stock and product.stock_quantity is not None:
         available = product.stock_quantity
         if needed <= available:
@@ -213,11 +215,11 @@ class OrderDraft:
         return self.order.is_editable
 
     def not_editable_reason(self, status_label: str) -> str:
-        return (
-            f"Items can't be changed: the order is {status_label}. As in WooCommerce, items "
+        return _(
+            "Items can't be changed: the order is {status}. As in WooCommerce, items "
             "and shipping change only while an order is Pending payment or On hold — put it "
             "on hold first (s on the order). Addresses can still be edited."
-        )
+        ).format(status=status_label)
 
     @property
     def holds_stock(self) -> bool:

@@ -41,7 +41,7 @@ from tui.documents import (
     receipt,
 )
 from tui.error_text import error_text
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.printing import PrintResult, print_file, save_document
 from tui.shop_language import customer_language
 
@@ -144,7 +144,7 @@ async def save_and_print(
             "Could not save {name} in {folder}: {value}"
         ).format(name=name, folder=folder, value=exc.strerror or exc))
     if not print_it:
-        return PrintResult(True, False, f"Saved to {path}", path)
+        return PrintResult(True, False, _("Saved to {path}").format(path=path), path)
     printer = config.printers.for_kind(PRINTER_OF.get(kind, kind))
     return await print_file(path, printer=printer, lp_command=lp_command)
 
@@ -211,7 +211,7 @@ async def produce_and_print(
             data, name = await _one_document(shop, config, kind, order, lang)
             results.append(await save_and_print(config, kind, data, name, lp_command=lp_command))
     except (ShopError, JobFailed) as exc:
-        return _folder_result(False, str(exc))
+        return _folder_result(False, error_text(exc))
     except FontMissing as exc:
         return _folder_result(False, _("Cannot make the PDF: {exc}").format(exc=exc))
     what = {
@@ -309,7 +309,9 @@ async def invoice_numbers(
                 counters.next, identity.name, "invoice", year=_paid_year(order, identity)
             )
         except (DocumentNumbersError, OSError) as exc:
-            raise JobFailed(f"No invoice number could be taken: {exc}") from exc
+            raise JobFailed(
+                _("No invoice number could be taken: {error}").format(error=exc)
+            ) from exc
         numbers[order.id] = new[order.id] = number
     warnings: list[str] = []
     if len(new) == 1:
@@ -321,7 +323,7 @@ async def invoice_numbers(
         except ShopError as exc:
             warnings.append(_(
                 "invoice number {number} not recorded on the order ({exc})"
-            ).format(number=number, exc=exc))
+            ).format(number=number, exc=error_text(exc)))
     elif new:
         result = await shop.batch_update_orders(
             [
@@ -351,12 +353,13 @@ async def _invoice_batch(
         invoices, orders, identity_for(shop, config), numbers=numbers, lang=lang
     )
     result = await save_and_print(config, "invoices", data, name, lp_command=lp_command)
-    count = f"{len(orders)} invoice{'s' if len(orders) != 1 else ''}"
+    count = ngettext("{n} invoice", "{n} invoices", len(orders)).format(n=len(orders))
     message = f"{count}: {result.message}"
     if warnings:
-        message += f". Warning: {warnings[0]}" + (
-            f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        )
+        message += ". " + _("Warning: {warning}").format(warning=warnings[0])
+        if len(warnings) > 1:
+            more = len(warnings) - 1
+            message += " " + ngettext("(and {n} more)", "(and {n} more)", more).format(n=more)
     return dataclasses.replace(result, message=message)
 
 
@@ -419,6 +422,6 @@ async def invoices_for_range(
             shop, config, orders, f"invoices-{start}-to-{end}.pdf", lp_command
         )
     except (ShopError, JobFailed) as exc:
-        return _folder_result(False, str(exc))
+        return _folder_result(False, error_text(exc))
     except FontMissing as exc:
         return _folder_result(False, _("Cannot make the PDF: {exc}").format(exc=exc))

@@ -92,7 +92,14 @@ def save_document(data: bytes, folder: Path, name: str) -> Path:
 
 
 def _lp_missing(lp_command: str) -> str:
-    return f"{lp_command} not found: install CUPS client (cups-client) or configure no printer"
+    return _(
+        "{command} not found: install CUPS client (cups-client) or configure no printer"
+    ).format(command=lp_command)
+
+
+def _saved(problem: str, path: Path) -> str:
+    """A printing problem, and where the document is anyway."""
+    return _("{problem}; saved to {path}").format(problem=problem, path=path)
 
 
 async def print_file(
@@ -114,9 +121,7 @@ async def print_file(
         saved = _("Saved to {path} (no printer configured)").format(path=path)
         return PrintResult(True, False, saved, path)
     if shutil.which(lp_command) is None:
-        return PrintResult(
-            False, False, f"{_lp_missing(lp_command)}; saved to {path}", path, printer
-        )
+        return PrintResult(False, False, _saved(_lp_missing(lp_command), path), path, printer)
     args = ["-d", printer]
     if copies > 1:
         args += ["-n", str(copies)]
@@ -133,26 +138,29 @@ async def print_file(
             stderr=asyncio.subprocess.PIPE,
         )
     except FileNotFoundError:
-        return PrintResult(
-            False, False, f"{_lp_missing(lp_command)}; saved to {path}", path, printer
-        )
+        return PrintResult(False, False, _saved(_lp_missing(lp_command), path), path, printer)
     except OSError as exc:
-        return PrintResult(
-            False, False, f"cannot run {lp_command}: {exc}; saved to {path}", path, printer
+        problem = _("cannot run {command}: {error}").format(
+            command=lp_command, error=exc.strerror or exc
         )
+        return PrintResult(False, False, _saved(problem, path), path, printer)
     try:
         out, err = await asyncio.wait_for(process.communicate(), timeout)
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
         await process.wait()
-        message = f"{lp_command} did not answer within {timeout:g} s; saved to {path}"
+        problem = _("{command} did not answer within {seconds} s").format(
+            command=lp_command, seconds=f"{timeout:g}"
+        )
+        message = _saved(problem, path)
         return PrintResult(False, False, message, path, printer)
     stdout = out.decode("utf-8", "replace").strip()
     stderr = err.decode("utf-8", "replace").strip()
     if process.returncode != 0:
-        detail = stderr or stdout or f"exit status {process.returncode}"
-        message = f"Printing on {printer} failed: {detail}; saved to {path}"
+        detail = stderr or stdout or _("exit status {code}").format(code=process.returncode)
+        problem = _("Printing on {printer} failed: {detail}").format(printer=printer, detail=detail)
+        message = _saved(problem, path)
         return PrintResult(False, False, message, path, printer)
     match = re.search(r"request id is (\S+)", stdout)
     job = match.group(1) if match else None

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from client.model import LineItem, Order, Refund, ShippingLine, meta_value
 from client.protocol import RefundLineRequest, RefundRequest
+from tui.amounts import canonical_amount
 from tui.i18n import _
 from tui.render import format_money, status_label
 
@@ -87,19 +88,21 @@ def parse_quantity(text: str) -> tuple[int | None, str]:
 
 
 def parse_amount(text: str, places: int) -> tuple[Decimal | None, str]:
-    """(amount, "") or (None, why not); (None, "") when empty. A decimal comma is accepted
-    ("12,50"), as staff in many countries type it."""
-    text = text.strip().replace(" ", "")
+    """(amount, "") or (None, why not); (None, "") when empty. A decimal comma and grouped
+    thousands are accepted ("12,50", "1 234,50", "1,234.50"), as staff in many countries
+    type them (`tui.amounts.canonical_amount`)."""
+    typed = text.strip()
+    text = canonical_amount(typed)  # "1 234,50" -> "1234.50" (see tui.amounts)
     if not text:
         return None, ""
     if text.startswith("-"):
         return None, _("An amount can't be negative.")
     if not _AMOUNT.match(text):
-        return None, _("“{text}” is not an amount.").format(text=text)
+        return None, _("“{text}” is not an amount.").format(text=typed)
     try:
-        amount = Decimal(text.lstrip("+").replace(",", "."))
+        amount = Decimal(text.lstrip("+"))
     except InvalidOperation:
-        return None, _("“{text}” is not an amount.").format(text=text)
+        return None, _("“{text}” is not an amount.").format(text=typed)
     if -amount.as_tuple().exponent > places:  # type: ignore[operator]
         return None, _(
             "At most {places} decimals."

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from client.model import Order, Refund
 from client.protocol import OrderQuery, ShopClient
+from tui.i18n import _
 
 ZERO = Decimal(0)
 
@@ -137,9 +138,9 @@ def default_range(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
 def check_range(start: date, end: date) -> str | None:
     """Why a range cannot be reported (None when it can)."""
     if end < start:
-        return f"The end ({end}) is before the start ({start})."
+        return _("The end ({end}) is before the start ({start}).").format(end=end, start=start)
     if (end - start).days > 366:
-        return "Choose at most a year (366 days)."
+        return _("Choose at most a year (366 days).")
     return None
 
 

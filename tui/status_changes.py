@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 from client.errors import Conflict, ShopError
 from client.model import Order
 from client.protocol import LIST_FIELDS, ShopClient
+from tui.error_text import error_text
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.conflicts import ConflictReport
@@ -245,5 +247,12 @@ class StatusChanger:
             try:
                 await self.shop.add_note(after.id, text, customer_note=customer_note)
             except ShopError as error:
-                what = "customer not notified" if customer_note else "attribution note not saved"
-                outcome.warnings.append(f"#{after.number}: {what} ({error})")
+                what = (
+                    _("customer not notified") if customer_note
+                    else _("attribution note not saved")
+                )
+                outcome.warnings.append(
+                    _("#{number}: {what} ({error})").format(
+                        number=after.number, what=what, error=error_text(error)
+                    )
+                )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tui.app import OrderDeskApp
@@ -44,7 +44,9 @@ async def ask_about_conflicts(
 
     apply_anyway = await app.push_screen_wait(
         ConfirmScreen(
-            _("Set them to {label} anyway?").format(label=app.status_label(status)),
+            ngettext(
+                "Set it to {label} anyway?", "Set them to {label} anyway?", len(reports)
+            ).format(label=app.status_label(status)),
             details=conflict_details(app, reports),
             title=_("Changed by someone else"),
             yes_label=_("Apply"),

@@ -5,6 +5,12 @@ scrolling) in the help screen and the footer, and names its own commands in the 
 the console passes them through `_()` when it shows them (see `tui.i18n`). Nothing imports
 this module: `python -m tui.i18n_build` reads it. Regenerate the list after a Textual
 upgrade if the help screen shows English.
+
+Texts Textual writes into its own widgets or notifications are replaced where they are
+drawn instead: "No matches found" by `tui.widgets.palette.Palette`, the palette's and
+the theme picker's prompts, ctrl+c's "Press ctrl+q to quit" and the screenshot notices by
+`tui.app.OrderDeskApp` (``action_command_palette``, ``search_themes``,
+``action_help_quit``, ``_screenshot_delivered``).
 """
 
 from __future__ import annotations

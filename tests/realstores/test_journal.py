@@ -244,7 +244,7 @@ async def test_changed_meanwhile_is_a_conflict_not_an_overwrite(
     await journal.replay("main", clients(), on_result=results.append)
 
     assert [r.outcome for r in results] == ["conflict"]
-    assert "now on-hold (was processing)" in results[0].message
+    assert "now On hold (was Processing)" in results[0].message
     assert (await api.get_order(shown.id)).status == "on-hold"  # their change kept
     assert [e.id for e in journal.conflicts("main")] == [entry_id]
 

@@ -200,6 +200,12 @@ async def test_every_screen_in_french_shows_no_english(
         await visit(
             "command palette", lambda: pilot.press("ctrl+p"), showing("Rechercher une action")
         )
+        # Textual draws "No matches found" itself (tui.widgets.palette translates it).
+        await pilot.press("ctrl+p")
+        await pilot.press(*"zzqx")
+        await look("palette, no match", showing("Aucun résultat"))
+        await pilot.press("escape")
+        await pilot.pause()
 
         app.open_order(order.id)
         await look("order detail", showing(f"Commande #{order.number}"))
@@ -208,7 +214,17 @@ async def test_every_screen_in_french_shows_no_english(
         await visit(
             "messages", lambda: app.open_messages(order.id), showing("AU CLIENT")
         )
-        await visit("refund", lambda: app.open_refund(order.id), showing("Rembours"))
+        await visit("refund", lambda: app.open_refund(order.id), showing("Remboursé "))
+        # A French amount with a decimal comma and a narrow no-break space for thousands.
+        app.open_refund(order.id)
+        await wait_until(pilot, showing("Remboursé "), what="refund again")
+        await pilot.press("ctrl+t")
+        await pilot.press(*"1\u202f234,5")
+        await look("refund, amount typed", showing("Ce remboursement 1\u00a0234,50"))
+        await pilot.press("ctrl+u", *"{oops")
+        await look("refund, not an amount", showing("n'est pas un montant"))
+        app.pop_screen()
+        await pilot.pause()
         await visit("return", lambda: app.open_return(order.id), showing("Retour"))
         await visit("pack", lambda: app.open_pack(order.id), showing("Emballer"))
         await visit(
@@ -218,12 +234,25 @@ async def test_every_screen_in_french_shows_no_english(
         await visit("customers", app.open_customers, showing("Clients"))
         await visit("reports", app.action_reports, showing("Rapports"))
         await visit("message manager", app.action_message_manager, showing("Messages"))
+        depth = len(app.screen_stack)
+        app.action_message_manager()
+        await wait_until(pilot, showing("Notifications de statut"), what="message manager")
+        await pilot.press("e")
+        await wait_until(pilot, showing("Modifier « "), what="template editor")
+        await pilot.press("ctrl+e", *" {prenom} {oops")
+        await look("template editor", showing("n'est jamais fermée"))
+        while len(app.screen_stack) > depth:
+            app.pop_screen()
+            await pilot.pause()
         await visit("shop form", app.action_add_shop, showing("Ajouter une boutique"))
         await visit("invoice range", app.action_invoice_range, showing("Factures sur une période"))
 
         # Screens reached from others: messages -> predefined picker; edit -> its dialogs.
         app.open_messages(order.id)
         await look("messages again", showing("AU CLIENT"))
+        await pilot.press(*"{tracking_number} {truc", "ctrl+s")
+        await look("messages, not sent", showing("n'a pas de valeur pour cette commande"))
+        await pilot.press("ctrl+a", "ctrl+k")
         await visit("message picker", lambda: pilot.press("ctrl+t"), showing("Message prédéfini"))
         app.pop_screen()
         await pilot.pause()
@@ -332,3 +361,108 @@ def test_shop_errors_are_shown_in_the_interface_language() -> None:
     # The shop's own words (in its language) follow the console's sentence.
     assert error_text(refused) == "La boutique a refusé la demande (champ status). Statut invalide."
     assert error_text(down) == "La boutique est injoignable ou en erreur (HTTP 503)."
+
+
+def _no_english(english_words: set[str], where: str, texts: list[str]) -> None:
+    finder = EnglishFinder(english_words, set())
+    for text in texts:
+        finder.check(where, re.sub(r"\{\w+\}", "", text))  # placeholders are not English
+    assert finder.found == [], "untranslated English:\n" + "\n".join(finder.found)
+
+
+async def test_conflict_dialog_in_french(make_app, api, db_path, english_words, config):
+    """Changed in the shop between the load and the status change: the dialog says what
+    changed (here its status) in French."""
+    import dataclasses
+
+    orders = await _all_orders(api)
+    order = next(o for o in orders if o.line_items and o.status == "processing")
+    # Polls rarely: the console still shows the order as loaded when the shop changes it.
+    slow = dataclasses.replace(config, language="fr", poll_interval=60)
+    finder = EnglishFinder(english_words, _shop_words(db_path))
+    app = make_app(cfg=slow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.loaded, what="the first load")
+        await api.set_status(order.id, "on-hold")
+        app.apply_status([app.queue.get(order.id)], "completed", notify=False, check=True)
+        await wait_until(
+            pilot, lambda: "Modifiée par quelqu'un d'autre" in screen_text(pilot), what="dialog"
+        )
+        text = screen_text(pilot)
+        finder.check("conflict dialog", text)
+        assert "Statut : En cours → En pause" in text, text
+        assert "La passer quand même en Terminée ?" in text
+        await pilot.press("n")
+        await pilot.pause()
+    assert finder.found == [], "untranslated English on screen:\n" + "\n".join(finder.found)
+
+
+async def test_offline_journal_speaks_french(api, tmp_path, english_words):
+    """What the console shows about changes queued offline: replay results (applied,
+    already there, changed meanwhile), the refund refusal, the banner."""
+    from datetime import UTC, datetime, timedelta
+
+    from tui.journal import Journal, RefundNotQueued, offline_banner
+
+    i18n.install("fr")
+    orders = [o for o in await _all_orders(api) if o.status == "processing"]
+    first, second = orders[0], orders[1]
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.add_status("main", first, "completed", label="Terminée")
+    journal.add_status("main", second, "completed", label="Terminée")
+    journal.add_note("main", first.id, "Colis remis au transporteur.", number=first.number)
+    await api.set_status(second.id, "on-hold")  # someone else, while we were offline
+    summary = await journal.replay("main", api)
+    messages = [r.message for r in summary.results]
+    assert [r.outcome for r in summary.results] == ["applied", "conflict", "applied"]
+    assert f"#{second.number} → Terminée" in messages[1]
+    assert "maintenant En pause (avant : En cours)" in messages[1]
+    now = datetime.now(UTC)
+    texts = [
+        *messages,
+        str(RefundNotQueued()),
+        offline_banner("offline", now - timedelta(minutes=4), 2, shop="main", now=now) or "",
+        offline_banner("reconnecting", None, 0) or "",
+    ]
+    _no_english(english_words, "journal", texts)
+
+
+async def test_print_errors_and_change_warnings_in_french(tmp_path, english_words) -> None:
+    from client.model import Order
+    from tui.messages import MessageStore
+    from tui.notifications import StatusNotifier
+    from tui.print_jobs import save_and_print
+    from tui.printing import print_file
+
+    i18n.install("fr")
+    document = tmp_path / "slip.pdf"
+    document.write_bytes(b"%PDF-1.4\n")
+    failing = tmp_path / "lp"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    missing = await print_file(document, printer="desk", lp_command="nolpx")
+    failed = await print_file(document, printer="desk", lp_command=str(failing))
+    assert not missing.ok and "introuvable" in missing.message
+    assert not failed.ok and "L'impression sur desk a échoué" in failed.message
+    saved = await save_and_print(Config(), "packing_slip", b"%PDF-1.4\n", "x.pdf", print_it=False)
+    assert saved.message.startswith("Enregistré dans")
+
+    # A status template that cannot be used: staff are told why, in French.
+    store_path = tmp_path / "messages.toml"
+    store = MessageStore(store_path).load()
+    store.set_status_template("on-hold", "Bonjour {first_name}, suivi : {tracking_number}")
+    store.save()
+    warnings: list[str] = []
+
+    class Host:
+        config = Config(staff="alice", workstation="w", language="fr")
+        shop_label = "Bocaux"
+
+    order = Order.from_wc({"id": 8, "number": "8", "status": "on-hold"})
+    StatusNotifier(Host(), store_path=store_path, warn=warnings.append)(order, "on-hold")
+    assert len(warnings) == 1 and "n'a pas de valeur" in warnings[0]
+    _no_english(
+        english_words,
+        "print and warnings",
+        [missing.message, failed.message, saved.message, *warnings],
+    )

@@ -81,10 +81,14 @@ def main_fonts() -> MainFonts:
         regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
         if regular.is_file() and bold.is_file():
             return MainFonts(FontFile(regular), FontFile(bold), f"DejaVu Sans ({folder})")
+    from tui.i18n import _
+
     raise FontMissing(
-        "no Unicode font to print documents with: install the Python package "
-        "fontpkg-fira-sans (pip install fontpkg-fira-sans) or the system fonts "
-        "fonts-dejavu-core"
+        _(
+            "no Unicode font to print documents with: install the Python package "
+            "fontpkg-fira-sans (pip install fontpkg-fira-sans) or the system fonts "
+            "fonts-dejavu-core"
+        )
     )
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import tomli_w
 
+from tui.i18n import _
+
 DEFAULT_PREFIXES: Mapping[str, str] = {"invoice": "INV", "credit_note": "AV"}
 FILE_NAME = "document-numbers.toml"
 LOCK_NAME = "document-numbers.lock"
@@ -129,7 +131,9 @@ class DocumentNumbers:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise DocumentNumbersError(f"{self.path}: cannot read the counters: {exc}") from exc
+            raise DocumentNumbersError(
+                _("{path}: cannot read the counters: {error}").format(path=self.path, error=exc)
+            ) from exc
         for shop, kinds in data.items():
             ok = isinstance(kinds, dict) and all(
                 isinstance(years, dict)
@@ -137,7 +141,9 @@ class DocumentNumbers:
                 for years in kinds.values()
             )
             if not ok:
-                raise DocumentNumbersError(f"{self.path}: malformed counters for {shop!r}")
+                raise DocumentNumbersError(
+                    _("{path}: malformed counters for “{shop}”").format(path=self.path, shop=shop)
+                )
         return data
 
     def _write(self, data: dict[str, Any]) -> None:
