@@ -132,7 +132,9 @@ class QueueScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.table
         table.set_model(self.app.queue, styles=self.styles_for_status)  # type: ignore[attr-defined]
-        table.loading = not self.app.loaded  # type: ignore[attr-defined]
+        # Orders that arrived before this screen was mounted (the queue snapshot's first
+        # screenful often does) are shown at once, not after the next batch.
+        table.loading = not self.app.loaded and not self.app.queue.total  # type: ignore[attr-defined]
         table.focus()
         self.app.connection_changed.subscribe(self, lambda _state: self._update_header())  # type: ignore[attr-defined]
         self.set_interval(1.0, self._update_header)

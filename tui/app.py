@@ -7,6 +7,7 @@ status-change workers and the undo entry. Screens read the model and ask the App
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -33,6 +34,8 @@ from tui.i18n import N_, _, install, ngettext
 from tui.journal import Journal, JournalEntry, ReplayResult
 from tui.queue_model import QueueModel
 from tui.render import STATUS_LABELS, status_label
+from tui.start_trace import ENABLED as tracing
+from tui.start_trace import mark
 from tui.status_changes import (
     SHOP_EMAILS_ON,
     Attribution,
@@ -151,6 +154,7 @@ class OrderDeskApp(App[None]):
         self.loaded = False
         self._pending_load: list[Order] = []
         self._pending_flush = False
+        self._settle_due = False
         self.undo_entry: UndoEntry | None = None
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
@@ -190,8 +194,10 @@ class OrderDeskApp(App[None]):
     def on_mount(self) -> None:
         from screens.queue import QueueScreen
 
+        mark("mounted")
         self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
+        mark("queue screen pushed")
         self.load_shop_statuses()
         self.follow_feed()
         if self.snapshot_keeper is not None:
@@ -234,9 +240,27 @@ class OrderDeskApp(App[None]):
             return
         if self.snapshot_keeper is not None:
             # The queue as the last run left it, at once; the feed catches up from there.
-            await self.snapshot_keeper.restore(self._show_saved)
+            await self.snapshot_keeper.restore(self._show_saved, self._painted)
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
+
+    async def _painted(self) -> None:
+        """Until the queue's first rows are on screen (at most a second: never stuck on
+        exit). One refresh is not enough: the loading indicator goes a few refreshes later."""
+        from tui.widgets.order_table import OrderTable
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 1.0
+        while loop.time() < deadline:
+            screen = self._queue_screen()
+            tables = screen.query(OrderTable) if screen is not None else []
+            if any(table.rows_painted for table in tables):
+                return
+            done: asyncio.Future[None] = loop.create_future()
+            if not self.call_after_refresh(lambda done=done: done.done() or done.set_result(None)):
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done, 0.05)
 
     def _show_saved(self, orders: list[Order]) -> None:
         """Orders from the queue snapshot: into the model now (the feed resumes after)."""
@@ -326,17 +350,29 @@ class OrderDeskApp(App[None]):
         if not batch and not complete:
             return
         result = self.queue.upsert(batch)
-        # Loaded orders live as long as the app: move them (and everything allocated so
-        # far) out of the collector's sight, so a full collection never walks 100,000
-        # orders (0.5-0.9 s pauses while typing otherwise); see RESULTS.md fix 5. The
-        # collection first only walks what was allocated since the last freeze (a few ms)
-        # and keeps that batch's cyclic garbage (requests, messages) from being frozen too.
-        gc.collect()
-        gc.freeze()
+        mark(f"{len(batch)} orders in the model (complete={complete})")
+        if tracing:
+            self.call_after_refresh(mark, f"painted after {len(batch)} orders")
+        if not self._settle_due:
+            # After the paint: the first collection walks everything Textual allocated
+            # while starting (tens of ms), which used to delay the first rows.
+            self._settle_due = True
+            self.call_after_refresh(self._settle_memory)
         self.orders_changed.publish({o.id for o in batch})
         screen = self._queue_screen()
         if screen is not None:
             screen.feed_applied(FeedEvent("loaded", orders=batch, complete=complete), result)
+
+    def _settle_memory(self) -> None:
+        """Loaded orders live as long as the app: move them (and everything allocated so
+        far) out of the collector's sight, so a full collection never walks 100,000 orders
+        (0.5-0.9 s pauses while typing otherwise); see RESULTS.md fix 5. The collection
+        first only walks what was allocated since the last freeze (a few ms) and keeps the
+        batch's cyclic garbage (requests, messages) from being frozen too."""
+        self._settle_due = False
+        gc.collect()
+        gc.freeze()
+        mark("memory settled")
 
     def _queue_screen(self):  # -> QueueScreen | None
         from screens.queue import QueueScreen

@@ -55,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from tui.start_trace import mark
+
+    mark("main")
     parser = build_parser()
+    mark("parsed")
     args = parser.parse_args(argv)
     if args.command is not None:
         func = getattr(args, "func", None)

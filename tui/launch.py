@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tui import paths
 from tui.config import MIN_POLL_INTERVAL, Config, ConfigError, load_config, resolve_secret
+from tui.start_trace import mark
 
 #: Config spells the OAuth mode `oauth1`; the client calls it `oauth`.
 AUTH_NAMES = {"oauth1": "oauth"}
@@ -122,10 +123,13 @@ def run_console(args: argparse.Namespace) -> int:
 
         # Launched before the UI is imported, so both start at the same time.
         demo = start_demo_shop(paths.data_dir())
+        mark("demo shop launched")
         if demo.first_run:
             print("Preparing the demo shop (first run: seeding 2,000 orders)…", flush=True)
     try:
         from tui.app import OrderDeskApp  # noqa: F401 (imported while the shop starts)
+
+        mark("tui.app imported")
 
         if demo is not None:
             if demo.first_run:
@@ -147,6 +151,7 @@ def run_console(args: argparse.Namespace) -> int:
             )
         assert target is not None
         app = build_app(target, config)
+        mark("app built")
         for warning in config.warnings:
             app.call_later(app.notify, warning, severity="warning", timeout=10)
         app.run()

@@ -36,7 +36,7 @@ import struct
 import sys
 import time
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +45,7 @@ from typing import Any
 from client import model
 from client.feed import LiveFeed
 from client.model import Order
+from tui.start_trace import mark
 
 log = logging.getLogger("orderdesk.snapshot")
 
@@ -386,18 +387,30 @@ class SnapshotKeeper:
     def _read(self) -> list[tuple] | None:
         return self.store.read()
 
-    async def restore(self, show: Callable[[list[Order]], None]) -> bool:
+    async def restore(
+        self,
+        show: Callable[[list[Order]], None],
+        painted: Callable[[], Awaitable[object]] | None = None,
+    ) -> bool:
         """Hand the saved orders to `show` (the newest screenful first, then the rest) and
-        resume the feed from them; False when there is no usable snapshot."""
+        resume the feed from them; False when there is no usable snapshot.
+
+        `painted`: awaited between the two, until the first screenful is on screen. Why:
+        decoding the rest (on a thread, but holding the GIL most of the time) would
+        otherwise delay that paint by as long as it takes (measured: 0.19 s of 0.3 s)."""
         self.start()
         assert self._reading is not None
         rows = await asyncio.wrap_future(self._reading)
+        mark("snapshot read")
         if not rows:
             return False
         first = decode_rows(rows[:FIRST_ROWS])
         show(first)
+        if painted is not None and len(rows) > FIRST_ROWS:
+            await painted()
         rest = await asyncio.to_thread(_decode_quietly, rows[FIRST_ROWS:])
         show(rest)
+        mark("snapshot shown")
         self.feed.resume(first + rest)
         self.saved_revision = self.feed.revision
         return True

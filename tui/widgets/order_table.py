@@ -248,6 +248,9 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._synced_version = self._model.version
         self._place_cursor(0 if len(self._model.view) else -1)
 
+    #: Whether order rows have been painted once (see `render_lines`).
+    rows_painted = False
+
     def on_mount(self) -> None:
         self._update_virtual_size()
         self._remember_top()
@@ -500,6 +503,9 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
             return super().render_lines(crop)
         finally:
             self._now_for_paint = None
+            # Orders are on screen (the loading indicator gone): the app starts decoding
+            # the rest of its queue snapshot only then (`OrderDeskApp._painted`).
+            self.rows_painted = self.rows_painted or (not self.loading and bool(self._model.view))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
