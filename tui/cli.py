@@ -54,13 +54,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def early_demo_shop(argv: Sequence[str]):  # -> tui.embedded.DemoShop | None
+    """Plain `orderdesk` opens the demo shop: start it before anything else is imported
+    (the parser alone imports for 0.2 s), so its child process is ready sooner. Only when
+    nothing can choose another shop: no arguments, and no `default_shop` in the config
+    (checked on the file's text; a false alarm merely starts it at the usual time)."""
+    if argv:
+        return None
+    from tui import paths
+
+    try:
+        if "default_shop" in paths.config_file().read_text(encoding="utf-8", errors="replace"):
+            return None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    from tui.embedded import start_demo_shop
+
+    return start_demo_shop(paths.data_dir())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from tui.start_trace import mark
 
     mark("main")
-    parser = build_parser()
-    mark("parsed")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    demo = early_demo_shop(argv)
+    mark("demo shop launched early" if demo is not None else "demo shop not launched early")
+    try:
+        parser = build_parser()
+        mark("parsed")
+        args = parser.parse_args(argv)
+    except BaseException:
+        if demo is not None:
+            demo.stop()
+        raise
     if args.command is not None:
         func = getattr(args, "func", None)
         if func is None:  # a command group without its subcommand, e.g. `orderdesk shop`
@@ -70,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.launch import LaunchError, run_console
 
     try:
-        return run_console(args)
+        return run_console(args, demo=demo)
     except LaunchError as error:
         print(f"orderdesk: {error}", file=sys.stderr)
         return 2

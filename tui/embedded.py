@@ -17,6 +17,7 @@ The database lives in the user data directory and is seeded once, on first run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -80,9 +81,14 @@ class DemoShop:
         return f"the demo shop stopped (exit {code}; see {self.log_path}):\n{text[-1500:]}"
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close the child's stdin (its cue to stop cleanly); kill it if it lingers."""
+        """Close the child's stdin (its cue to stop cleanly); kill it if it lingers.
+
+        Idempotent: the launcher stops a shop it started early on every path out, some of
+        which have stopped it already."""
         if self.process.stdin is not None and not self.process.stdin.closed:
-            self.process.stdin.close()
+            # BrokenPipeError: the child is gone already; there is nothing to tell it.
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -90,6 +96,7 @@ class DemoShop:
             self.process.wait(timeout)
         if self._log is not None:
             self._log.close()  # type: ignore[attr-defined]
+            self._log = None
 
 
 def demo_keys(data_dir: Path) -> tuple[str, str]:

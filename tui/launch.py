@@ -97,7 +97,17 @@ def choose_target(args: argparse.Namespace, config: Config) -> Target | None:
     return None
 
 
-def run_console(args: argparse.Namespace) -> int:
+def run_console(args: argparse.Namespace, demo=None) -> int:  # demo: DemoShop | None
+    """`demo`: the demo shop, already started by the caller (plain `orderdesk`); stopped
+    here whatever happens, and used only when the flags and config choose no other shop."""
+    try:
+        return _run_console(args, demo)
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _run_console(args: argparse.Namespace, prestarted) -> int:
     try:
         config = load_config(Path(args.config) if args.config else None)
     except ConfigError as error:
@@ -122,7 +132,7 @@ def run_console(args: argparse.Namespace) -> int:
         from tui.embedded import DemoShopError, start_demo_shop
 
         # Launched before the UI is imported, so both start at the same time.
-        demo = start_demo_shop(paths.data_dir())
+        demo = prestarted or start_demo_shop(paths.data_dir())
         mark("demo shop launched")
         if demo.first_run:
             print("Preparing the demo shop (first run: seeding 2,000 orders)…", flush=True)

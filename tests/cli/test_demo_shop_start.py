@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
+from tui.cli import early_demo_shop
 from tui.embedded import start_demo_shop
 
 
@@ -49,3 +51,52 @@ def test_a_shop_that_cannot_start_says_why(tmp_path: Path) -> None:
             raise AssertionError("a dead demo shop still answered")
     finally:
         shop.stop()
+
+
+def test_stopping_twice_is_harmless(tmp_path: Path) -> None:
+    shop = start_demo_shop(tmp_path, orders=20)
+    shop.wait_ready()
+    shop.stop()
+    shop.stop()  # the launcher's paths out may each stop it
+    assert shop.process.returncode == 0
+    assert shop.failure() == ""
+
+
+def test_plain_orderdesk_starts_the_demo_shop_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORDERDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ORDERDESK_DATA_DIR", str(tmp_path / "data"))
+    shop = early_demo_shop([])
+    assert shop is not None
+    try:
+        assert shop.db_path.parent == tmp_path / "data"
+        assert shop.process.poll() is None
+    finally:
+        shop.stop()
+
+
+@pytest.mark.parametrize(
+    "argv", [["--url", "http://127.0.0.1:9"], ["--shop", "main"], ["shops", "list"], ["--help"]]
+)
+def test_no_early_start_when_arguments_may_choose_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.setenv("ORDERDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ORDERDESK_DATA_DIR", str(tmp_path / "data"))
+    assert early_demo_shop(argv) is None
+    assert not (tmp_path / "data").exists()
+
+
+def test_no_early_start_when_the_config_names_a_default_shop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text(
+        'default_shop = "main"\n\n[shops.main]\nurl = "https://shop.example"\nkey = "ck_x"\n'
+    )
+    monkeypatch.setenv("ORDERDESK_CONFIG_DIR", str(config_dir))
+    monkeypatch.setenv("ORDERDESK_DATA_DIR", str(tmp_path / "data"))
+    assert early_demo_shop([]) is None
+    assert not (tmp_path / "data").exists()
