@@ -155,6 +155,7 @@ class OrderDeskApp(App[None]):
         self._pending_load: list[Order] = []
         self._pending_flush = False
         self._settle_due = False
+        self._language_asked = False
         self.undo_entry: UndoEntry | None = None
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
@@ -204,11 +205,18 @@ class OrderDeskApp(App[None]):
             from tui.snapshot import SAVE_EVERY
 
             self.set_interval(SAVE_EVERY, self._save_snapshot)
-        self.learn_customer_language()
+
+    def learn_customer_language(self) -> None:
+        """Ask the shop its language once, so messages and documents can follow it.
+
+        Asked when the first load is complete (it would otherwise compete with the load
+        for the CPU), or sooner if something needs the language first."""
+        if not self._language_asked:
+            self._language_asked = True
+            self._ask_customer_language()
 
     @work(group="shop-language", exit_on_error=False, description="shop language")
-    async def learn_customer_language(self) -> None:
-        """Ask the shop its language once, so messages and documents can follow it."""
+    async def _ask_customer_language(self) -> None:
         from tui.shop_language import customer_language
 
         await customer_language(self.shop, self.config.lang)
@@ -219,6 +227,7 @@ class OrderDeskApp(App[None]):
         else the interface language until the shop has said."""
         from tui.shop_language import customer_language_now
 
+        self.learn_customer_language()
         return customer_language_now(self.shop, self.config.lang)
 
     async def on_unmount(self) -> None:
@@ -347,6 +356,7 @@ class OrderDeskApp(App[None]):
         batch, self._pending_load = self._pending_load, []
         if complete:
             self.loaded = True
+            self.learn_customer_language()
         if not batch and not complete:
             return
         result = self.queue.upsert(batch)

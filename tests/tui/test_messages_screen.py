@@ -246,6 +246,20 @@ async def test_picker_offers_both_languages_shop_language_first(make_app, api, d
         assert text.startswith("Bonjour Anna,") and f"commande {order.number}" in text
 
 
+async def test_the_shop_language_is_learnt_once_the_queue_has_loaded(make_app, db_path):
+    """Asked after the first load (not competing with it), without anyone asking first."""
+    from tui.shop_language import known_language
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE settings SET value = 'fr_FR' WHERE key = 'language'")
+    app = make_app(cfg=Config(staff="alice", workstation="w", bell=False, language="en"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.loaded, what="the queue")
+        await wait_until(
+            pilot, lambda: known_language(app.shop) == "fr", what="the shop's language"
+        )
+
+
 def test_fuzzy_match_is_a_subsequence_ignoring_case_and_accents() -> None:
     assert fuzzy_score("dlai", "Délai") is not None
     assert fuzzy_score("xyz", "Délai") is None
