@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
+#: Automatic garbage collection, paused while the console starts (`tui.cli.main`), is back
+#: after this many seconds even if the first load never completes (an unreachable shop).
+GC_PAUSE_LIMIT = 20.0
 
 #: Document kinds as the console names them in messages.
 DOCUMENT_NAMES = {
@@ -199,6 +202,7 @@ class OrderDeskApp(App[None]):
         self.title = _("orderdesk — {shop_label}").format(shop_label=self.shop_label)
         self.push_screen(QueueScreen())
         mark("queue screen pushed")
+        self.set_timer(GC_PAUSE_LIMIT, gc.enable)
         self.load_shop_statuses()
         self.follow_feed()
         if self.snapshot_keeper is not None:
@@ -378,10 +382,16 @@ class OrderDeskApp(App[None]):
         far) out of the collector's sight, so a full collection never walks 100,000 orders
         (0.5-0.9 s pauses while typing otherwise); see RESULTS.md fix 5. The collection
         first only walks what was allocated since the last freeze (a few ms) and keeps the
-        batch's cyclic garbage (requests, messages) from being frozen too."""
+        batch's cyclic garbage (requests, messages) from being frozen too.
+
+        Automatic collection is off while the console starts (`tui.cli.main`): these
+        collections are the only ones until the first load is complete, when it is turned
+        back on (or after `GC_PAUSE_LIMIT` seconds, for a shop that never finishes)."""
         self._settle_due = False
         gc.collect()
         gc.freeze()
+        if self.loaded:
+            gc.enable()
         mark("memory settled")
 
     def _queue_screen(self):  # -> QueueScreen | None
