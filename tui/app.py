@@ -55,6 +55,11 @@ ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 #: Automatic garbage collection, paused while the console starts (`tui.cli.main`), is back
 #: after this many seconds even if the first load never completes (an unreachable shop).
 GC_PAUSE_LIMIT = 20.0
+#: While the queue loads, the pages after the first (which shows at once) go into the
+#: queue together, once a second: each batch re-sorts the queue and repaints, so batching
+#: more often slowed the load it reported on (100,000 orders: 5.9 s with batches every
+#: 0.25 s, 5.0 s every second; 10,000 orders: ~0.07 s).
+LOAD_FLUSH_SECONDS = 1.0
 
 #: Document kinds as the console names them in messages.
 DOCUMENT_NAMES = {
@@ -346,14 +351,15 @@ class OrderDeskApp(App[None]):
             screen.feed_applied(event, result)
 
     def _loading_pages(self, event: FeedEvent) -> None:
-        """Show the first page at once; batch the rest so 1,000 pages are not 1,000 redraws."""
+        """Show the first page at once; batch the rest (`LOAD_FLUSH_SECONDS`) so 1,000 pages
+        are not 1,000 re-sorts and redraws."""
         self._pending_load.extend(event.orders)
         first_page = self.queue.total == 0 and not self._pending_flush
         if event.complete or first_page:
             self._flush_load(complete=event.complete)
         elif not self._pending_flush:
             self._pending_flush = True
-            self.set_timer(0.25, lambda: self._flush_load(complete=False))
+            self.set_timer(LOAD_FLUSH_SECONDS, lambda: self._flush_load(complete=False))
 
     def _flush_load(self, *, complete: bool) -> None:
         self._pending_flush = False
