@@ -11,6 +11,7 @@ Money is `Decimal` from the wire to the screen; dates are aware UTC datetimes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -488,7 +489,6 @@ class Order:
 
 
 #: The lean reader's constructors (see `client.slot_builder`: half the cost of `cls(**d)`).
-_build_order = slot_builder(Order)
 _build_line = slot_builder(LineItem)
 _build_address = slot_builder(Address)
 
@@ -577,6 +577,21 @@ def _lean_amount(value: str) -> Decimal:
             _AMOUNTS.clear()
         _AMOUNTS[value] = amount
     return amount
+
+
+def _lean_money(value: Any, key: str) -> Decimal:
+    """An amount as `_lean_fields` reads one; `""` reads as zero (the field's default)."""
+    vtype = type(value)
+    if vtype is str:
+        return _lean_amount(value) if value else ZERO
+    if vtype is int:
+        return Decimal(value)
+    if vtype is float:
+        amount = Decimal(repr(value))
+        if not amount.is_finite():
+            raise _Unusual(key)
+        return amount
+    raise _Unusual(key)
 
 
 def _lean_fields(data: dict[str, Any], kinds: dict[str, int], out: dict[str, Any]) -> None:
@@ -721,36 +736,132 @@ def _checked_lines(data: dict[str, Any], key: str, parse: Callable[[_Reader], T]
     return tuple(parse(r) for r in _Reader(data, "order").items(key))
 
 
-def _lean_order(data: dict[str, Any], etag: str | None) -> Order:
-    out: dict[str, Any] = {"id": 0}
-    _lean_fields(data, _ORDER_KINDS, out)
-    if not out.get("number"):
-        out["number"] = str(out["id"])
-    for name, gmt, local in _ORDER_DATES:
-        value = data.get(gmt)
-        if value is None or value == "":
-            value = data.get(local)
-            if value is None or value == "":
-                continue
-        out[name] = _lean_date(value)
-    if (billing := data.get("billing")) is not None:
-        out["billing"] = _lean_address(billing)
-    if (shipping := data.get("shipping")) is not None:
-        out["shipping"] = _lean_address(shipping)
-    if _has_list(data, "line_items"):
-        out["line_items"] = _lean_lines(data["line_items"])
-    if _has_list(data, "meta_data"):
-        out["meta_data"] = _lean_meta(data["meta_data"])
-    if _has_list(data, "shipping_lines"):
-        out["shipping_lines"] = _checked_lines(data, "shipping_lines", ShippingLine.from_wc)
-    if _has_list(data, "fee_lines"):
-        out["fee_lines"] = _checked_lines(data, "fee_lines", FeeLine.from_wc)
-    if _has_list(data, "coupon_lines"):
-        out["coupon_lines"] = _checked_lines(data, "coupon_lines", CouponLine.from_wc)
-    if _has_list(data, "refunds"):
-        out["refunds"] = _checked_lines(data, "refunds", RefundSummary.from_wc)
-    out["etag"] = etag
-    return _build_order(out)
+def _order_reader_source() -> str:
+    """The source of `_lean_order`: one straight-line function over Order's fields.
+
+    Why generated: a loop over the keys sent, a dict of converted values, then a
+    constructor, cost 9-10 µs per light order; reading each field straight into its slot
+    costs ~6 µs. Generated from `_ORDER_KINDS` and `_ORDER_DATES`, so those tables stay
+    the one statement of how each key is read; a new Order field without a rule here
+    fails at import instead of being left unread.
+    """
+    dates = {name: (gmt, local) for name, gmt, local in _ORDER_DATES}
+    checked = {
+        "shipping_lines": "ShippingLine",
+        "fee_lines": "FeeLine",
+        "coupon_lines": "CouponLine",
+        "refunds": "RefundSummary",
+    }
+    lines = ["def _lean_order(data, etag):", "    get = data.get", "    o = new(Order)"]
+    for i, f in enumerate(dataclasses.fields(Order)):
+        name, key = f.name, repr(f.name)
+        kind = _ORDER_KINDS.get(name)
+        put = f"    set_{i}(o, v)"
+        if name == "number":  # "" or absent: the id, as WooCommerce shows it
+            lines += [
+                f"    v = get({key})",
+                "    if v is None or v == '':",
+                "        v = str(ident)",
+                "    elif type(v) is not str:",
+                f"        raise Unusual({key})",
+            ]
+        elif kind in (_STR, _TEXT, _NAME):
+            lines += [
+                f"    v = get({key})",
+                "    if v is None:",
+                f"        v = {f.default!r}",
+                "    elif type(v) is not str:",
+                f"        raise Unusual({key})",
+            ]
+            if kind == _TEXT:
+                lines += ["    elif '&' in v:", "        v = unescape(v)"]
+            elif kind == _NAME:
+                lines += ["    else:", "        v = intern(v)"]
+        elif kind == _INT:
+            default = 0 if f.default is dataclasses.MISSING else f.default
+            lines += [
+                f"    v = get({key})",
+                "    if v is None:",
+                f"        v = {default!r}",
+                "    elif type(v) is not int:",
+                "        if v != '':",
+                f"            raise Unusual({key})",
+                f"        v = {default!r}",
+            ]
+            if name == "id":
+                lines.append("    ident = v")
+        elif kind == _MONEY:
+            lines += [f"    v = get({key})", f"    v = ZERO if v is None else money(v, {key})"]
+        elif kind == _BOOL:
+            lines += [
+                f"    v = get({key})",
+                "    if v is None:",
+                f"        v = {f.default!r}",
+                "    elif type(v) is not bool:",
+                f"        raise Unusual({key})",
+            ]
+        elif name in dates:
+            gmt, local = dates[name]
+            lines += [
+                f"    v = get({gmt!r})",
+                "    if v is None or v == '':",
+                f"        v = get({local!r})",
+                "    v = None if v is None or v == '' else lean_date(v)",
+            ]
+        elif name in ("billing", "shipping"):
+            lines += [f"    v = get({key})", "    v = EMPTY_ADDRESS if v is None else address(v)"]
+        elif name in ("line_items", "meta_data") or name in checked:
+            if name == "line_items":
+                read = "lean_lines(v)"
+            elif name == "meta_data":
+                read = "lean_meta(v)"
+            else:
+                read = f"checked_lines(data, {key}, {checked[name]}.from_wc)"
+            lines += [
+                f"    v = get({key})",
+                "    if v is None:",
+                "        v = ()",
+                "    elif type(v) is not list:",
+                f"        raise Unusual({key})",
+                "    else:",
+                f"        v = {read} if v else ()",
+            ]
+        elif name == "etag":
+            lines.append("    v = etag")
+        else:
+            raise TypeError(f"the lean reader has no rule for Order.{name}")
+        lines.append(put)
+    lines.append("    return o")
+    return "\n".join(lines)
+
+
+def _compile_order_reader() -> Callable[[dict[str, Any], str | None], Order]:
+    namespace: dict[str, Any] = {
+        "new": object.__new__,
+        "Order": Order,
+        "Unusual": _Unusual,
+        "unescape": html.unescape,
+        "intern": sys.intern,
+        "ZERO": ZERO,
+        "EMPTY_ADDRESS": EMPTY_ADDRESS,
+        "money": _lean_money,
+        "lean_date": _lean_date,
+        "address": _lean_address,
+        "lean_lines": _lean_lines,
+        "lean_meta": _lean_meta,
+        "checked_lines": _checked_lines,
+        "ShippingLine": ShippingLine,
+        "FeeLine": FeeLine,
+        "CouponLine": CouponLine,
+        "RefundSummary": RefundSummary,
+    }
+    for i, f in enumerate(dataclasses.fields(Order)):
+        namespace[f"set_{i}"] = getattr(Order, f.name).__set__
+    exec(compile(_order_reader_source(), "<lean order reader>", "exec"), namespace)
+    return namespace["_lean_order"]
+
+
+_lean_order = _compile_order_reader()
 
 
 def _has_list(data: dict[str, Any], key: str) -> bool:
