@@ -12,7 +12,9 @@ filter, then `enter` confirms. The clock starts just before `enter` and stops at
 - confirmed: the app applied the shop's confirmation (`_status_applied` handing the shop's
   order to the queue); this is after the attribution note is also saved, because the app
   confirms the change and the note together.
-The picker's own opening (`s` until the picker is on screen) is reported too.
+The picker's own opening is reported too: from the app receiving `s` to the picker's
+first paint, both stamped inside the app (`pilot.press()` returns only once the app has
+gone idle, ~40 ms later, which session 2's "s → picker on screen" included).
 
 Target: confirmed p99 < 50 ms.
 """
@@ -74,6 +76,35 @@ async def _measure(ctx: Run, url: str, changes: int) -> dict:
 
     app.shop.update_order = stamped_update_order  # type: ignore[method-assign]
 
+    # The picker's opening inside the app: from the app receiving `s` (its `on_event`) to
+    # the picker's first paint (`pilot.press()` returns only once the app is idle).
+    from textual import events
+
+    opened: dict[str, float] = {}
+    on_event = app.on_event
+
+    async def stamped_on_event(event):  # type: ignore[no-untyped-def]
+        if isinstance(event, events.Key) and event.key == "s":
+            opened["key"] = time.perf_counter()
+        return await on_event(event)
+
+    app.on_event = stamped_on_event  # type: ignore[method-assign]
+    picker_mounted = StatusPicker.on_mount
+
+    def stamped_mount(picker: StatusPicker) -> None:
+        picker_mounted(picker)
+        picker.call_after_refresh(lambda: opened.setdefault("painted", time.perf_counter()))
+
+    StatusPicker.on_mount = stamped_mount  # type: ignore[method-assign]
+    try:
+        return await _drive(app, stamps, opened, changes)
+    finally:
+        StatusPicker.on_mount = picker_mounted  # type: ignore[method-assign]
+
+
+async def _drive(app, stamps, opened: dict[str, float], changes: int) -> dict:  # type: ignore[no-untyped-def]
+    from screens.status_picker import StatusPicker
+
     rows: list[dict] = []
     async with app.run_test(size=(120, 40)) as pilot:
         deadline = time.perf_counter() + 180
@@ -94,11 +125,12 @@ async def _measure(ctx: Run, url: str, changes: int) -> dict:
             target = "on-hold" if before == "processing" else "processing"
             table.move_cursor(view.index(order_id))
             await pilot.pause()
+            opened.clear()
             t_s = time.perf_counter()
             await pilot.press("s")
-            while not isinstance(app.screen, StatusPicker):
+            while "painted" not in opened and time.perf_counter() - t_s < 15:
                 await asyncio.sleep(0.001)
-            picker_ms = (time.perf_counter() - t_s) * 1000
+            picker_ms = (opened.get("painted", time.perf_counter()) - opened.get("key", t_s)) * 1000
             await pilot.pause()
             await pilot.press(*target)
             await pilot.pause()
@@ -161,7 +193,8 @@ def run(ctx: Run) -> BenchResult:
         Figure("enter → confirmed status, p50", percentile(confirmed, 50), "ms", target=50),
         Figure("enter → optimistic status, p99", percentile(column("optimistic_ms"), 99), "ms"),
         Figure("enter → shop answered PUT, p99", percentile(column("answered_ms"), 99), "ms"),
-        Figure("s → picker on screen, p50", percentile(column("picker_ms"), 50), "ms"),
+        Figure("s received → picker painted, p50", percentile(column("picker_ms"), 50), "ms"),
+        Figure("s received → picker painted, p99", percentile(column("picker_ms"), 99), "ms"),
     )
     result.notes.append(
         f"{len(good)} status changes; p50 optimistic {percentile(column('optimistic_ms'), 50):.1f}"
