@@ -37,6 +37,7 @@ TITLE = "Key to confirmed status"
 
 
 async def _measure(ctx: Run, url: str, changes: int) -> dict:
+    from benchmarks.app_stamps import on_key_received
     from screens.status_picker import StatusPicker
     from tui.config import Config
     from tui.launch import Target, build_app
@@ -76,19 +77,15 @@ async def _measure(ctx: Run, url: str, changes: int) -> dict:
 
     app.shop.update_order = stamped_update_order  # type: ignore[method-assign]
 
-    # The picker's opening inside the app: from the app receiving `s` (its `on_event`) to
-    # the picker's first paint (`pilot.press()` returns only once the app is idle).
-    from textual import events
-
+    # The picker's opening inside the app: from the app receiving `s` to the picker's first
+    # paint (`benchmarks.app_stamps`: `pilot.press()` returns only once the app is idle).
     opened: dict[str, float] = {}
-    on_event = app.on_event
 
-    async def stamped_on_event(event):  # type: ignore[no-untyped-def]
-        if isinstance(event, events.Key) and event.key == "s":
-            opened["key"] = time.perf_counter()
-        return await on_event(event)
+    def key_received(key, at: float) -> None:  # type: ignore[no-untyped-def]
+        if key.key == "s":
+            opened.setdefault("key", at)
 
-    app.on_event = stamped_on_event  # type: ignore[method-assign]
+    on_key_received(app, key_received)
     picker_mounted = StatusPicker.on_mount
 
     def stamped_mount(picker: StatusPicker) -> None:
