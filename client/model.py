@@ -580,7 +580,8 @@ def _lean_amount(value: str) -> Decimal:
 
 
 def _lean_money(value: Any, key: str) -> Decimal:
-    """An amount as `_lean_fields` reads one; `""` reads as zero (the field's default)."""
+    """An amount as sent: text, or a number from a plugin; `""` reads as zero (every amount
+    field's default)."""
     vtype = type(value)
     if vtype is str:
         return _lean_amount(value) if value else ZERO
@@ -615,18 +616,7 @@ def _lean_fields(data: dict[str, Any], kinds: dict[str, int], out: dict[str, Any
                     continue
                 raise _Unusual(key)
         elif kind == _MONEY:
-            if vtype is str:
-                if not value:
-                    continue
-                value = _lean_amount(value)
-            elif vtype is int:
-                value = Decimal(value)
-            elif vtype is float:
-                value = Decimal(repr(value))
-                if not value.is_finite():
-                    raise _Unusual(key)
-            else:
-                raise _Unusual(key)
+            value = _lean_money(value, key)
         elif vtype is not bool:  # _BOOL
             raise _Unusual(key)
         out[key] = value
@@ -654,7 +644,19 @@ _SHARED_MAX = 50_000
 _SHARE_LINE_KEYS = 6
 
 
-def _share(key: tuple[Any, ...], value: Any) -> None:
+def _shared(kind: str, data: dict[str, Any]) -> tuple[tuple[Any, ...] | None, Any]:
+    """(key, the object already read from the same input or None); the key is None when
+    the input cannot be a key (an unhashable value: a list where text belongs)."""
+    key = (kind, *data.items(), *map(type, data.values()))
+    try:
+        return key, _SHARED.get(key)
+    except TypeError:
+        return None, None
+
+
+def _share(key: tuple[Any, ...] | None, value: Any) -> None:
+    if key is None:
+        return
     if len(_SHARED) >= _SHARED_MAX:
         _SHARED.clear()
     _SHARED[key] = value
@@ -667,18 +669,13 @@ def _lean_address(data: Any) -> Address:
         raise _Unusual(data)
     if type(data) is not dict:
         raise _Unusual(data)
-    key = ("address", *data.items(), *map(type, data.values()))
-    try:
-        found = _SHARED.get(key)
-    except TypeError:  # an unhashable value (a list where text belongs): not shared
-        key, found = None, None
+    key, found = _shared("address", data)
     if found is not None:
         return found
     out: dict[str, Any] = {}
     _lean_fields(data, _ADDRESS_KINDS, out)
     address = _build_address(out) if out else EMPTY_ADDRESS
-    if key is not None:
-        _share(key, address)
+    _share(key, address)
     return address
 
 
@@ -711,11 +708,7 @@ def _lean_lines(items: Any) -> tuple[LineItem, ...]:
             raise _Unusual(item)
         key = None
         if "id" not in item and len(item) <= _SHARE_LINE_KEYS:  # a list's light line
-            key = ("line", *item.items(), *map(type, item.values()))
-            try:
-                found = _SHARED.get(key)
-            except TypeError:
-                key, found = None, None
+            key, found = _shared("line", item)
             if found is not None:
                 lines.append(found)
                 continue
@@ -725,8 +718,7 @@ def _lean_lines(items: Any) -> tuple[LineItem, ...]:
         if meta:
             out["meta_data"] = _lean_meta(meta)
         line = _build_line(out)
-        if key is not None:
-            _share(key, line)
+        _share(key, line)
         lines.append(line)
     return tuple(lines)
 
