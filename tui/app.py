@@ -45,6 +45,7 @@ from tui.status_changes import (
 )
 from tui.status_style import StatusStyles
 from tui.themes import THEMES
+from tui.widgets.order_table import OrderTable
 
 if TYPE_CHECKING:
     from tui.shop_session import ShopSession
@@ -164,6 +165,8 @@ class OrderDeskApp(App[None]):
         self._pending_flush = False
         self._settle_due = False
         self._language_asked = False
+        #: Set when the queue's first rows are on screen (`_painted`).
+        self._first_rows_painted = asyncio.Event()
         self.undo_entry: UndoEntry | None = None
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
@@ -262,23 +265,20 @@ class OrderDeskApp(App[None]):
         async for event in self.feed.events():
             self.post_message(FeedArrived(event))
 
-    async def _painted(self) -> None:
-        """Until the queue's first rows are on screen (at most a second: never stuck on
-        exit). One refresh is not enough: the loading indicator goes a few refreshes later."""
-        from tui.widgets.order_table import OrderTable
+    #: Seconds the snapshot's restore waits for the first rows to be painted (never stuck).
+    FIRST_PAINT_WAIT = 1.0
 
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 1.0
-        while loop.time() < deadline:
-            screen = self._queue_screen()
-            tables = screen.query(OrderTable) if screen is not None else []
-            if any(table.rows_painted for table in tables):
-                return
-            done: asyncio.Future[None] = loop.create_future()
-            if not self.call_after_refresh(lambda done=done: done.done() or done.set_result(None)):
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done, 0.05)
+    async def _painted(self) -> None:
+        """Until the queue's first rows are on screen (at most `FIRST_PAINT_WAIT`)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_rows_painted.wait(), self.FIRST_PAINT_WAIT)
+
+    @on(OrderTable.RowsPainted)
+    def _rows_painted(self, message: OrderTable.RowsPainted) -> None:
+        from screens.queue import QueueScreen
+
+        if isinstance(message.control.screen, QueueScreen):
+            self._first_rows_painted.set()
 
     def _show_saved(self, orders: list[Order]) -> None:
         """Orders from the queue snapshot: into the model now (the feed resumes after)."""

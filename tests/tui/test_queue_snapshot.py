@@ -12,10 +12,13 @@ import logging
 import marshal
 from pathlib import Path
 
+import pytest
+
 from client.woocommerce import WooCommerceClient
 from tests.tui.helpers import wait_until
 from tests.tui.test_console import _all_orders, _loaded
 from tui import paths
+from tui import snapshot as snapshot_module
 from tui.app import OrderDeskApp
 from tui.snapshot import MAGIC, QueueSnapshot, identity_for
 
@@ -81,6 +84,32 @@ async def test_changes_made_while_the_console_was_closed_show_after_start(
         now = await _shop_now(api)
         assert _shown(second) == now
         assert created.id in now and trashed.id not in now and deleted.id not in now
+
+
+async def test_the_first_screenful_is_on_screen_before_the_rest_is_decoded(
+    shop, key_pair, config, isolated_dirs, monkeypatch: pytest.MonkeyPatch
+):
+    """Decoding the rest holds the GIL for a while: the newest rows must not wait for it."""
+    first = _console(shop, key_pair, config)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await _loaded(pilot)
+        total = first.queue.total
+    first_rows = 30  # a screenful of the test shop's 120 orders (200 of a real queue)
+    assert total > first_rows
+    monkeypatch.setattr(snapshot_module, "FIRST_ROWS", first_rows)
+    monkeypatch.setattr(OrderDeskApp, "FIRST_PAINT_WAIT", 60.0)  # waits for the paint only
+    second = _console(shop, key_pair, config)
+    shown: list[tuple[int, bool]] = []
+    show_saved = second._show_saved
+
+    def recording(orders):  # type: ignore[no-untyped-def]
+        shown.append((len(orders), second._first_rows_painted.is_set()))
+        show_saved(orders)
+
+    second._show_saved = recording  # type: ignore[method-assign]
+    async with second.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(shown) == 2, what="the whole snapshot")
+    assert shown == [(first_rows, False), (total - first_rows, True)]
 
 
 async def test_a_damaged_or_foreign_snapshot_is_ignored_and_the_queue_loads(

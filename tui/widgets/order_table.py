@@ -189,6 +189,17 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> OrderTable:
             return self.table
 
+    class RowsPainted(Message):
+        """Order rows are on screen for the first time (the loading indicator gone)."""
+
+        def __init__(self, table: OrderTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> OrderTable:
+            return self.table
+
     # ----- construction --------------------------------------------------------------
 
     def __init__(
@@ -505,7 +516,11 @@ class OrderTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._now_for_paint = None
             # Orders are on screen (the loading indicator gone): the app starts decoding
             # the rest of its queue snapshot only then (`OrderDeskApp._painted`).
-            self.rows_painted = self.rows_painted or (not self.loading and bool(self._model.view))
+            if not self.rows_painted and not self.loading and self._model.view:
+                self.rows_painted = True
+                # Made outside the paint: a message made while the screen renders counts
+                # the screen as its sender, and then stops there instead of reaching the app.
+                self.call_later(lambda: self.post_message(self.RowsPainted(self)))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
