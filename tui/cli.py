@@ -12,9 +12,23 @@ import gc
 import sys
 from collections.abc import Sequence
 
+#: The commands besides the console (`orderdesk COMMAND …`); `build_parser` adds them.
+COMMANDS = ("shop", "web", "shops")
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+
+class _ConsoleArgumentsRefused(Exception):
+    """The console-only parser could not read the arguments (see `parse_arguments`)."""
+
+
+class _ConsoleParser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise _ConsoleArgumentsRefused(message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser, or without the commands (`commands=False`): adding them imports
+    the shop's and the web server's modules, ~35 ms the console does not need."""
+    parser = (argparse.ArgumentParser if commands else _ConsoleParser)(
         prog="orderdesk",
         description="A keyboard-driven terminal console for a shop's orders. "
         "With no shop given it opens the embedded demo shop.",
@@ -42,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--poll", type=float, metavar="SECONDS", help="live feed interval")
     parser.add_argument("--config", metavar="PATH", help="config file (default: user config dir)")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from shop.cli import add_shop_commands
 
@@ -53,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_shops_commands(sub)
     return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser and what it read. Console arguments (no command word, no help asked) are
+    read by the console-only parser; anything it refuses goes to the whole parser, so
+    every error message and `--help` are the whole parser's."""
+    if not any(arg in COMMANDS or arg in ("-h", "--help") for arg in argv):
+        parser = build_parser(commands=False)
+        try:
+            return parser, parser.parse_args(argv)
+        except _ConsoleArgumentsRefused:
+            pass
+    parser = build_parser()
+    return parser, parser.parse_args(argv)
 
 
 def early_demo_shop(argv: Sequence[str]):  # -> tui.embedded.DemoShop | None
@@ -90,9 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = early_demo_shop(argv)
     mark("demo shop launched early" if demo is not None else "demo shop not launched early")
     try:
-        parser = build_parser()
+        parser, args = parse_arguments(argv)
         mark("parsed")
-        args = parser.parse_args(argv)
     except BaseException:
         if demo is not None:
             demo.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.cli import main
+from tui.cli import COMMANDS, build_parser, main, parse_arguments
 
 
 def test_shop_seed_and_outbox_through_orderdesk(tmp_path: Path, capsys) -> None:
@@ -36,6 +37,41 @@ def test_web_refuses_a_non_loopback_address(capsys) -> None:
 def test_console_flags_must_come_together(capsys) -> None:
     assert main(["--url", "http://127.0.0.1:9"]) == 2
     assert "missing --key, --secret" in capsys.readouterr().err
+
+
+def test_console_arguments_are_read_without_loading_the_commands() -> None:
+    """The console's own arguments skip the commands' imports (start-up time)."""
+    parser, args = parse_arguments(["--url", "http://127.0.0.1:9", "--key", "k", "--poll", "5"])
+    assert (args.url, args.key, args.poll, args.command) == ("http://127.0.0.1:9", "k", 5.0, None)
+    assert "COMMAND" not in parser.format_usage()
+
+
+def test_a_mistyped_command_or_option_gets_the_whole_parsers_message(capsys) -> None:
+    for argv, wanted in (
+        (["shpo"], "invalid choice: 'shpo'"),
+        (["--poll", "soon"], "invalid float value: 'soon'"),
+        (["--colour"], "unrecognized arguments: --colour"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert wanted in err, err
+        assert "COMMAND" in err  # the usage of the whole parser, commands included
+
+
+def test_help_lists_every_command(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(command in out for command in COMMANDS)
+
+
+def test_the_command_words_are_the_parsers_commands() -> None:
+    """`COMMANDS` decides which parser reads the arguments: it must not drift."""
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == set(COMMANDS)
 
 
 def _free_port() -> int:
