@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks import BENCHMARKS
+from benchmarks.bytecode import compile_checkout, writes_bytecode
 from benchmarks.context import Run
 from benchmarks.harness import BenchResult, machine, table, write_json
 from benchmarks.terminal import stop_server
@@ -60,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {info['load_average'][0]:.2f}; running {', '.join(names)}"
         + (" (quick)" if args.quick else "")
     )
+    # Every launch starts from compiled modules, as an installed console does
+    # (`benchmarks.bytecode`).
+    info["checkout_compiled"] = compile_checkout()
+    info["python_writes_bytecode"] = writes_bytecode()
+    unwritten = "" if info["python_writes_bytecode"] else " (PYTHONDONTWRITEBYTECODE is set here)"
+    ctx.log(f"checkout compiled to bytecode{unwritten}")
     results: list[BenchResult] = []
     try:
         for name in names:

@@ -21,6 +21,11 @@ measured with the queue snapshot of the previous run (every start after the firs
 without it (snapshot removed before each launch). "Full queue": "2,000 of 2,000" shown,
 "loading…" gone.
 
+Without bytecode caches: the first figure again, with the checkout's `__pycache__`
+removed and Python kept from writing it (`benchmarks.bytecode`): what a start costs where
+the environment sets PYTHONDONTWRITEBYTECODE on an editable install. Every other launch
+runs from compiled modules, as an installed console does.
+
 Target: full queue < 1.0 s, median of at least 5 launches.
 """
 
@@ -35,6 +40,7 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.bytecode import without_checkout_bytecode
 from benchmarks.context import SMALL, Run
 from benchmarks.floor_app import READY
 from benchmarks.harness import BenchResult, Figure, summary
@@ -131,6 +137,7 @@ def run(ctx: Run) -> BenchResult:
                 floor.append(at)
         finally:
             floor_pane.close()
+    uncached = _uncached_launches(ctx, shop.url, 3 if ctx.quick else 5, result)
     relaunch_rows, relaunch_full = _relaunches(ctx, shop.url, launches, result)
     demo = _demo_launches(ctx, launches, result)
     floor_median = summary(floor)["median"] if floor else None
@@ -151,6 +158,17 @@ def run(ctx: Run) -> BenchResult:
             baseline=floor_median,
             baseline_label="empty Textual app",
             samples=first_rows,
+        ),
+    )
+    result.add(
+        Figure(
+            "no bytecode cache: to full queue, median",
+            summary(uncached)["median"] if uncached else None,
+            "s",
+            baseline=floor_median,
+            baseline_label="empty Textual app",
+            samples=uncached,
+            note="first launch, the checkout's modules compiled at start (PYTHONDONTWRITEBYTECODE)",
         ),
     )
     result.add(
@@ -203,6 +221,7 @@ def run(ctx: Run) -> BenchResult:
             "first_rows_s": first_rows,
             "floor_s": floor,
             "cpu_s": cpu,
+            "uncached_full_s": uncached,
             "relaunch_full_s": relaunch_full,
             "relaunch_first_rows_s": relaunch_rows,
             "demo_s": demo,
@@ -210,6 +229,25 @@ def run(ctx: Run) -> BenchResult:
     )
     result.notes.append(f"{len(full)} launches, floor {len(floor)} launches, 120x40 tmux pane")
     return result
+
+
+def _uncached_launches(ctx: Run, url: str, launches: int, result: BenchResult) -> list[float]:
+    """First launches (fresh directories) without the checkout's bytecode caches."""
+    full: list[float] = []
+    with without_checkout_bytecode() as no_cache:
+        for i in range(launches):
+            env = {**console_env(ctx.workdir), **no_cache}
+            pane = launch(f"uncached-{i}", console_command(url), env=env, cwd=str(ROOT))
+            try:
+                full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+                if full_at is None:
+                    result.notes.append(f"uncached launch {i}: the queue never loaded")
+                    continue
+                full.append(full_at)
+                ctx.log(f"  no bytecode cache {i}: full queue {full_at:.2f} s")
+            finally:
+                pane.close()
+    return full
 
 
 def _relaunches(
