@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -49,7 +49,7 @@ from tui.widgets.order_table import OrderTable
 
 if TYPE_CHECKING:
     from tui.shop_session import ShopSession
-    from tui.snapshot import QueueSnapshot
+    from tui.snapshot import QueueSnapshot, SnapshotKeeper
 
 ConnectionState = Literal["connecting", "live", "reconnecting", "offline"]
 
@@ -131,8 +131,11 @@ class OrderDeskApp(App[None]):
         demo: bool = False,
         feed: LiveFeed | None = None,
         snapshot: QueueSnapshot | None = None,
+        snapshots: Mapping[str, QueueSnapshot] | None = None,
     ) -> None:
-        """`snapshot`: where this shop's queue is kept between runs (None: not kept)."""
+        """`snapshot`: where this shop's queue is kept between runs (None: not kept);
+        `snapshots`: the same for several shops, by profile name (those not named: not
+        kept). Each shop's file is the one it has when opened alone."""
         super().__init__()
         self.shop = shop
         self.config = config or Config()
@@ -171,12 +174,19 @@ class OrderDeskApp(App[None]):
         self.feed = feed or LiveFeed(
             shop, interval=self.config.poll_interval, on_state=self._feed_state_changed
         )
-        self.snapshot_keeper = None
-        if snapshot is not None and self.session is None:  # one shop: several not yet kept
+        #: The queue snapshots kept, by shop name ("" when one shop is open).
+        self.snapshot_keepers: dict[str, SnapshotKeeper] = {}
+        if snapshot is not None or snapshots:
             from tui.snapshot import SnapshotKeeper
 
-            self.snapshot_keeper = SnapshotKeeper(snapshot, self.feed)
-            self.snapshot_keeper.start()  # read while Textual starts
+            if self.session is None and snapshot is not None:
+                self.snapshot_keepers[""] = SnapshotKeeper(snapshot, self.feed)
+            elif self.session is not None:
+                for name, store in (snapshots or {}).items():
+                    feed_of_shop = self.session.shops.feed(name)
+                    self.snapshot_keepers[name] = SnapshotKeeper(store, feed_of_shop)
+            for keeper in self.snapshot_keepers.values():
+                keeper.start()  # read while Textual starts
         from tui.notifications import StatusNotifier
 
         self.changer = StatusChanger(
@@ -213,7 +223,7 @@ class OrderDeskApp(App[None]):
         self.set_timer(GC_PAUSE_LIMIT, gc.enable)
         self.load_shop_statuses()
         self.follow_feed()
-        if self.snapshot_keeper is not None:
+        if self.snapshot_keepers:
             from tui.snapshot import SAVE_EVERY
 
             self.set_interval(SAVE_EVERY, self._save_snapshot)
@@ -243,19 +253,31 @@ class OrderDeskApp(App[None]):
         return customer_language_now(self.shop, self.config.lang)
 
     async def on_unmount(self) -> None:
-        if self.snapshot_keeper is not None:
-            self.snapshot_keeper.save_now()
+        for keeper in self.snapshot_keepers.values():
+            keeper.save_now()
         await self.shop.aclose()
 
+    @property
+    def snapshot_keeper(self) -> SnapshotKeeper | None:
+        """The queue snapshot of the one shop open (None with several, or none kept)."""
+        return self.snapshot_keepers.get("")
+
     def _save_snapshot(self) -> None:
-        if self.snapshot_keeper is not None:
-            self.run_worker(self.snapshot_keeper.save_later(), group="snapshot", exclusive=True)
+        if self.snapshot_keepers:
+            self.run_worker(self._save_snapshots(), group="snapshot", exclusive=True)
+
+    async def _save_snapshots(self) -> None:
+        for keeper in list(self.snapshot_keepers.values()):
+            await keeper.save_later()
 
     # ---- the live feed --------------------------------------------------------------
 
     @work(exclusive=True, group="feed", exit_on_error=False, description="live order feed")
     async def follow_feed(self) -> None:
         if self.session is not None:
+            for name, keeper in self.snapshot_keepers.items():
+                # Before the feeds start: a restored feed resumes instead of loading.
+                await keeper.restore(self._saved_shower(name), self._painted)
             async for name, event in self.session.events():
                 self.post_message(FeedArrived(event, shop=name))
             return
@@ -279,6 +301,16 @@ class OrderDeskApp(App[None]):
 
         if isinstance(message.control.screen, QueueScreen):
             self._first_rows_painted.set()
+
+    def _saved_shower(self, name: str) -> Callable[[list[Order]], None]:
+        """`_show_saved` for one of several shops: its orders given global ids first."""
+        session = self.session
+        assert session is not None
+
+        def show(orders: list[Order]) -> None:
+            self._show_saved(list(session.router.encode(name, orders)))
+
+        return show
 
     def _show_saved(self, orders: list[Order]) -> None:
         """Orders from the queue snapshot: into the model now (the feed resumes after)."""

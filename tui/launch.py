@@ -205,7 +205,27 @@ def build_multi_app(names: list[str] | None, config: Config):  # -> OrderDeskApp
     except (ConfigError, ValueError) as error:
         raise LaunchError(str(error)) from None
     router = RoutingClient(shops)
-    return OrderDeskApp(router, config=config, shop_label=" + ".join(shops.names))
+    return OrderDeskApp(
+        router,
+        config=config,
+        shop_label=" + ".join(shops.names),
+        snapshots=profile_snapshots(shops.names, config),
+    )
+
+
+def profile_snapshots(names: list[str], config: Config) -> dict:  # -> {name: QueueSnapshot}
+    """Each WooCommerce profile's queue snapshot: the file `build_app` gives it when it is
+    opened alone, so either way of opening a shop starts from the other's last queue.
+    (PrestaShop profiles keep none, as when opened alone.)"""
+    from tui.snapshot import QueueSnapshot, identity_for
+
+    snapshots = {}
+    for name in names:
+        profile = config.shop_profile(name)
+        if profile is not None and profile.kind != "prestashop":
+            identity = identity_for(profile.url, profile.key)
+            snapshots[name] = QueueSnapshot.in_dir(paths.data_dir(), identity)
+    return snapshots
 
 
 def build_app(target: Target, config: Config):  # -> OrderDeskApp

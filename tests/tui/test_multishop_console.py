@@ -419,3 +419,82 @@ async def test_marked_orders_of_both_shops_are_fetched_printed_and_exported_toge
         assert after.line_items[-1].product_id == own_product
     finally:
         await router.aclose()
+
+
+def _profiles(two_shops: dict[str, Shop]) -> dict[str, ShopProfile]:
+    return {
+        name: ShopProfile(name=name, url=shop.url, key=shop.key[0], secret=shop.key[1])
+        for name, shop in two_shops.items()
+    }
+
+
+def _recording_saved(app: OrderDeskApp) -> list[list[Order]]:
+    """What the app takes from its queue snapshots, batch by batch."""
+    shown: list[list[Order]] = []
+    show_saved = app._show_saved
+
+    def recording(orders: list[Order]) -> None:
+        shown.append(list(orders))
+        show_saved(orders)
+
+    app._show_saved = recording  # type: ignore[method-assign]
+    return shown
+
+
+async def test_several_shops_start_from_their_saved_queues_and_catch_up(
+    two_shops: dict[str, Shop], apis: dict[str, WooCommerceClient], isolated_dirs: Path
+) -> None:
+    """The queue of every shop is kept at exit, shown at the next start before anything is
+    asked, and caught up: a change made meanwhile lands on the right shop's order only.
+    Each file is the shop's own, so opening it alone later starts from it too."""
+    from tui.launch import Target, build_app, build_multi_app
+
+    config = Config(shops=_profiles(two_shops), poll_interval=0.5, bell=False)
+    first = build_multi_app(None, config)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await _loaded(pilot)
+        per_shop = {
+            name: sum(1 for o in first.queue if first.session.shop_of(o.id) == name)
+            for name in ("main", "eu")
+        }
+        at_exit = {o.id: o.status for o in first.queue}
+    assert all(keeper.store.path.exists() for keeper in first.snapshot_keepers.values())
+    assert set(first.snapshot_keepers) == {"main", "eu"}
+
+    # While the console is closed, one order of "eu" changes; "main" has the same order
+    # (same number, same id: a copy of one seed) and leaves it alone.
+    changed = await _put_in(apis["eu"], "on-hold")
+    await apis["eu"].set_status(changed.id, "completed")
+    twin_status = (await apis["main"].get_order(changed.id)).status
+    assert twin_status != "completed"
+
+    second = build_multi_app(None, config)
+    shown = _recording_saved(second)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: sum(map(len, shown)) > 0, what="the saved queues")
+        # Shown from the files: every order of both shops, the change not yet known.
+        saved = [o for batch in shown for o in batch]
+        assert {second.session.shop_of(o.id) for o in saved} == {"main", "eu"}
+        assert len(saved) == sum(per_shop.values())
+        eu_saved = next(
+            o for o in saved if o.number == changed.number and second.session.shop_of(o.id) == "eu"
+        )
+        assert eu_saved.status == at_exit[eu_saved.id] != "completed"
+        await _loaded(pilot)
+        await wait_until(
+            pilot,
+            lambda: _in_queue(second, "eu", changed.number).status == "completed",
+            what="the change made while closed",
+        )
+        assert _in_queue(second, "main", changed.number).status == twin_status
+
+    alone = build_app(
+        Target(label="eu", url=two_shops["eu"].url, key=two_shops["eu"].key[0],
+               secret=two_shops["eu"].key[1]),
+        config,
+    )  # fmt: skip
+    shown_alone = _recording_saved(alone)
+    async with alone.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: alone.loaded, what="the one shop's start")
+    eu_ids = {o.id async for page in apis["eu"].iter_orders() for o in page}
+    assert {o.id for batch in shown_alone for o in batch} == eu_ids  # its own ids
