@@ -176,16 +176,17 @@ class OrderDeskApp(App[None]):
         )
         #: The queue snapshots kept, by shop name ("" when one shop is open).
         self.snapshot_keepers: dict[str, SnapshotKeeper] = {}
-        if snapshot is not None or snapshots:
+        stores: Mapping[str, QueueSnapshot] = (
+            (snapshots or {})
+            if self.session is not None
+            else {"": snapshot} if snapshot is not None else {}
+        )
+        if stores:
             from tui.snapshot import SnapshotKeeper
 
-            if self.session is None and snapshot is not None:
-                self.snapshot_keepers[""] = SnapshotKeeper(snapshot, self.feed)
-            elif self.session is not None:
-                for name, store in (snapshots or {}).items():
-                    feed_of_shop = self.session.shops.feed(name)
-                    self.snapshot_keepers[name] = SnapshotKeeper(store, feed_of_shop)
-            for keeper in self.snapshot_keepers.values():
+            for name, store in stores.items():
+                shop_feed = self.feed if self.session is None else self.session.shops.feed(name)
+                keeper = self.snapshot_keepers[name] = SnapshotKeeper(store, shop_feed)
                 keeper.start()  # read while Textual starts
         from tui.notifications import StatusNotifier
 
@@ -267,7 +268,7 @@ class OrderDeskApp(App[None]):
             self.run_worker(self._save_snapshots(), group="snapshot", exclusive=True)
 
     async def _save_snapshots(self) -> None:
-        for keeper in list(self.snapshot_keepers.values()):
+        for keeper in self.snapshot_keepers.values():
             await keeper.save_later()
 
     # ---- the live feed --------------------------------------------------------------

@@ -9,10 +9,14 @@ import argparse
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import paths
 from tui.config import MIN_POLL_INTERVAL, Config, ConfigError, load_config, resolve_secret
 from tui.start_trace import mark
+
+if TYPE_CHECKING:
+    from tui.snapshot import QueueSnapshot
 
 #: Config spells the OAuth mode `oauth1`; the client calls it `oauth`.
 AUTH_NAMES = {"oauth1": "oauth"}
@@ -213,25 +217,29 @@ def build_multi_app(names: list[str] | None, config: Config):  # -> OrderDeskApp
     )
 
 
-def profile_snapshots(names: list[str], config: Config) -> dict:  # -> {name: QueueSnapshot}
-    """Each WooCommerce profile's queue snapshot: the file `build_app` gives it when it is
-    opened alone, so either way of opening a shop starts from the other's last queue.
+def profile_snapshots(names: list[str], config: Config) -> dict[str, QueueSnapshot]:
+    """Each WooCommerce profile's queue snapshot: the file it has when opened alone
+    (`queue_snapshot`), so either way of opening a shop starts from the other's last queue.
     (PrestaShop profiles keep none, as when opened alone.)"""
-    from tui.snapshot import QueueSnapshot, identity_for
-
     snapshots = {}
     for name in names:
         profile = config.shop_profile(name)
         if profile is not None and profile.kind != "prestashop":
-            identity = identity_for(profile.url, profile.key)
-            snapshots[name] = QueueSnapshot.in_dir(paths.data_dir(), identity)
+            snapshots[name] = queue_snapshot(profile.url, profile.key)
     return snapshots
+
+
+def queue_snapshot(url: str, key: str, identity: str = "") -> QueueSnapshot:
+    """Where a WooCommerce shop's queue is kept between runs: by `identity`, else by its
+    URL and key (`tui.snapshot.identity_for`)."""
+    from tui.snapshot import QueueSnapshot, identity_for
+
+    return QueueSnapshot.in_dir(paths.data_dir(), identity or identity_for(url, key))
 
 
 def build_app(target: Target, config: Config):  # -> OrderDeskApp
     from client.woocommerce import WooCommerceClient
     from tui.app import OrderDeskApp
-    from tui.snapshot import QueueSnapshot, identity_for
 
     if target.kind == "prestashop":
         from client.prestashop import PrestaShopClient
@@ -253,9 +261,7 @@ def build_app(target: Target, config: Config):  # -> OrderDeskApp
         auth=target.auth,  # type: ignore[arg-type]
         verify=target.verify,
     )
-    snapshot = QueueSnapshot.in_dir(
-        paths.data_dir(), target.identity or identity_for(target.url, target.key)
-    )
+    snapshot = queue_snapshot(target.url, target.key, target.identity)
     return OrderDeskApp(
         client, config=config, shop_label=target.label, demo=target.demo, snapshot=snapshot
     )
