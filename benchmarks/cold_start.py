@@ -35,7 +35,8 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -45,7 +46,7 @@ from benchmarks.context import SMALL, Run
 from benchmarks.floor_app import READY
 from benchmarks.harness import BenchResult, Figure, summary
 from benchmarks.shops import KEY, ROOT, SECRET
-from benchmarks.terminal import launch, tmux
+from benchmarks.terminal import Pane, launch, tmux
 
 NAME = "cold_start"
 TITLE = "Cold start to a filled, interactive queue"
@@ -102,15 +103,8 @@ def run(ctx: Run) -> BenchResult:
     floor: list[float] = []
     cpu: list[float] = []
     for i in range(launches):
-        pane = launch(
-            f"cold-{i}",
-            console_command(shop.url),
-            env=console_env(ctx.workdir),
-            cwd=str(ROOT),
-        )
-        try:
-            rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
-            full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+        command, env = console_command(shop.url), console_env(ctx.workdir)
+        with _timed_launch(f"cold-{i}", command, env, SMALL) as (pane, rows_at, full_at):
             if full_at is None:
                 result.notes.append(f"launch {i}: the queue never showed {SMALL:,} orders")
                 result.details.setdefault("screens", []).append(pane.text())
@@ -123,8 +117,6 @@ def run(ctx: Run) -> BenchResult:
             except psutil.Error:
                 pass
             ctx.log(f"  launch {i}: first rows {rows_at:.2f} s, full queue {full_at:.2f} s")
-        finally:
-            pane.close()
         floor_pane = launch(
             f"floor-{i}",
             [sys.executable, "-m", "benchmarks.floor_app"],
@@ -141,78 +133,42 @@ def run(ctx: Run) -> BenchResult:
     relaunch_rows, relaunch_full = _relaunches(ctx, shop.url, launches, result)
     demo = _demo_launches(ctx, launches, result)
     floor_median = summary(floor)["median"] if floor else None
+
+    def median(label: str, samples: list[float], *, target: float | None = None,
+               against_floor: bool = True, note: str = "") -> Figure:
+        return Figure(
+            f"{label}, median",
+            summary(samples)["median"] if samples else None,
+            "s",
+            target=target,
+            baseline=floor_median if against_floor else None,
+            baseline_label="empty Textual app" if against_floor else "",
+            samples=samples,
+            note=note,
+        )  # fmt: skip
+
     result.add(
-        Figure(
-            "to full queue, median",
-            summary(full)["median"] if full else None,
-            "s",
-            target=1.0,
-            baseline=floor_median,
-            baseline_label="empty Textual app",
-            samples=full,
-        ),
-        Figure(
-            "to first rows, median",
-            summary(first_rows)["median"] if first_rows else None,
-            "s",
-            baseline=floor_median,
-            baseline_label="empty Textual app",
-            samples=first_rows,
-        ),
-    )
-    result.add(
-        Figure(
-            "no bytecode cache: to full queue, median",
-            summary(uncached)["median"] if uncached else None,
-            "s",
-            baseline=floor_median,
-            baseline_label="empty Textual app",
-            samples=uncached,
+        median("to full queue", full, target=1.0),
+        median("to first rows", first_rows),
+        median(
+            "no bytecode cache: to full queue",
+            uncached,
             note="first launch, the checkout's modules compiled at start (PYTHONDONTWRITEBYTECODE)",
         ),
-    )
-    result.add(
-        Figure(
-            "relaunch (queue snapshot): to full queue, median",
-            summary(relaunch_full)["median"] if relaunch_full else None,
-            "s",
-            target=1.0,
-            baseline=floor_median,
-            baseline_label="empty Textual app",
-            samples=relaunch_full,
-        ),
-        Figure(
-            "relaunch (queue snapshot): to first rows, median",
-            summary(relaunch_rows)["median"] if relaunch_rows else None,
-            "s",
-            samples=relaunch_rows,
-        ),
+        median("relaunch (queue snapshot): to full queue", relaunch_full, target=1.0),
+        median("relaunch (queue snapshot): to first rows", relaunch_rows, against_floor=False),
     )
     for label, (rows, full_queue) in demo.items():
         result.add(
-            Figure(
-                f"demo shop, {label}: to full queue, median",
-                summary(full_queue)["median"] if full_queue else None,
-                "s",
-                target=1.0,
-                baseline=floor_median,
-                baseline_label="empty Textual app",
-                samples=full_queue,
-            ),
-            Figure(
-                f"demo shop, {label}: to first rows, median",
-                summary(rows)["median"] if rows else None,
-                "s",
-                samples=rows,
-            ),
+            median(f"demo shop, {label}: to full queue", full_queue, target=1.0),
+            median(f"demo shop, {label}: to first rows", rows, against_floor=False),
         )
     result.add(
-        Figure(
-            "console CPU to full queue, median",
-            summary(cpu)["median"] if cpu else None,
-            "s",
+        median(
+            "console CPU to full queue",
+            cpu,
+            against_floor=False,
             note="CPU seconds of the console process: unaffected by other work on the machine",
-            samples=cpu,
         )
     )
     result.details.update(
@@ -237,16 +193,13 @@ def _uncached_launches(ctx: Run, url: str, launches: int, result: BenchResult) -
     with without_checkout_bytecode() as no_cache:
         for i in range(launches):
             env = {**console_env(ctx.workdir), **no_cache}
-            pane = launch(f"uncached-{i}", console_command(url), env=env, cwd=str(ROOT))
-            try:
-                full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+            command = console_command(url)
+            with _timed_launch(f"uncached-{i}", command, env, SMALL) as (_, _, full_at):
                 if full_at is None:
                     result.notes.append(f"uncached launch {i}: the queue never loaded")
                     continue
                 full.append(full_at)
                 ctx.log(f"  no bytecode cache {i}: full queue {full_at:.2f} s")
-            finally:
-                pane.close()
     return full
 
 
@@ -254,39 +207,58 @@ def _relaunches(
     ctx: Run, url: str, launches: int, result: BenchResult
 ) -> tuple[list[float], list[float]]:
     """Launches in one data directory where a first run, quit with `q`, saved its queue."""
-    home = Path(tempfile.mkdtemp(prefix="relaunch-", dir=ctx.workdir))
-    (home / "config").mkdir()
-    (home / "data").mkdir()
+    home = _home(ctx, "relaunch-")
     env = console_env(ctx.workdir, home)
-    first = launch("cold-first", console_command(url), env=env, cwd=str(ROOT))
-    try:
-        if first.wait_for(full_count_shown(SMALL), timeout=120) is None:
+    with _timed_launch("cold-first", console_command(url), env, SMALL) as (first, _, full_at):
+        if full_at is None:
             result.notes.append("relaunch: the first run never loaded")
             return [], []
-        tmux("send-keys", "-t", first.name, "q")
-        deadline = time.perf_counter() + 60
-        while _alive(first.name) and time.perf_counter() < deadline:
-            time.sleep(0.1)
-    finally:
-        first.close()
+        _quit(first, timeout=60)
     if not any((home / "data").rglob("*.snapshot")):
         result.notes.append("relaunch: no queue snapshot was saved at exit")
     rows: list[float] = []
     full: list[float] = []
     for i in range(launches):
-        pane = launch(f"relaunch-{i}", console_command(url), env=env, cwd=str(ROOT))
-        try:
-            rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
-            full_at = pane.wait_for(full_count_shown(SMALL), timeout=120)
+        command = console_command(url)
+        with _timed_launch(f"relaunch-{i}", command, env, SMALL) as (_, rows_at, full_at):
             if full_at is None:
                 result.notes.append(f"relaunch {i}: the queue never showed {SMALL:,} orders")
                 continue
             rows.append(rows_at or full_at)
             full.append(full_at)
             ctx.log(f"  relaunch {i}: first rows {rows_at:.2f} s, full queue {full_at:.2f} s")
-        finally:
-            pane.close()
     return rows, full
+
+
+def _home(ctx: Run, prefix: str) -> Path:
+    """Config and data directories that several launches share (`console_env(…, home)`)."""
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir=ctx.workdir))
+    (home / "config").mkdir()
+    (home / "data").mkdir()
+    return home
+
+
+@contextmanager
+def _timed_launch(
+    name: str, command: list[str], env: dict[str, str], orders: int
+) -> Iterator[tuple[Pane, float | None, float | None]]:
+    """Launch in a pane; yield it with the seconds to first rows and to the full queue of
+    `orders` (None: not within the time allowed); the pane is closed after."""
+    pane = launch(name, command, env=env, cwd=str(ROOT))
+    try:
+        rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
+        full_at = pane.wait_for(full_count_shown(orders), timeout=300)
+        yield pane, rows_at, full_at
+    finally:
+        pane.close()
+
+
+def _quit(pane: Pane, *, timeout: float) -> None:
+    """`q`, as staff quit (the console saves its queue snapshot), and wait for the exit."""
+    tmux("send-keys", "-t", pane.name, "q")
+    deadline = time.perf_counter() + timeout
+    while _alive(pane.name) and time.perf_counter() < deadline:
+        time.sleep(0.05)
 
 
 def _alive(session: str) -> bool:
@@ -297,23 +269,15 @@ def _demo_launches(
     ctx: Run, launches: int, result: BenchResult
 ) -> dict[str, tuple[list[float], list[float]]]:
     """Plain `orderdesk` on the embedded demo shop, seeded by a first run (not timed)."""
-    home = Path(tempfile.mkdtemp(prefix="demo-", dir=ctx.workdir))
-    (home / "config").mkdir()
-    (home / "data").mkdir()
+    home = _home(ctx, "demo-")
     env = console_env(ctx.workdir, home)
     command = [sys.executable, "-m", "tui.cli"]
     demo_orders = 2_000
-    first = launch("demo-first", command, env=env, cwd=str(ROOT))
-    try:
-        if first.wait_for(full_count_shown(demo_orders), timeout=300) is None:
+    with _timed_launch("demo-first", command, env, demo_orders) as (first, _, full_at):
+        if full_at is None:
             result.notes.append("demo shop: the first run never loaded")
             return {}
-        tmux("send-keys", "-t", first.name, "q")
-        deadline = time.perf_counter() + 60
-        while _alive(first.name) and time.perf_counter() < deadline:
-            time.sleep(0.1)
-    finally:
-        first.close()
+        _quit(first, timeout=60)
     figures: dict[str, tuple[list[float], list[float]]] = {}
     for label, keep_snapshot in (("with snapshot", True), ("without snapshot", False)):
         rows: list[float] = []
@@ -322,22 +286,15 @@ def _demo_launches(
             if not keep_snapshot:
                 for path in (home / "data").rglob("*.snapshot"):
                     path.unlink()
-            pane = launch(f"demo-{keep_snapshot}-{i}", command, env=env, cwd=str(ROOT))
-            try:
-                rows_at = pane.wait_for(lambda s: bool(ROW.search(s)), timeout=60)
-                full_at = pane.wait_for(full_count_shown(demo_orders), timeout=120)
+            name = f"demo-{keep_snapshot}-{i}"
+            with _timed_launch(name, command, env, demo_orders) as (pane, rows_at, full_at):
                 if full_at is None:
                     result.notes.append(f"demo {label} {i}: the queue never showed every order")
                     continue
                 rows.append(rows_at or full_at)
                 full.append(full_at)
                 ctx.log(f"  demo {label} {i}: first rows {rows_at:.2f} s, full {full_at:.2f} s")
-                # Quit with q, as staff do, so the next launch finds this run's snapshot.
-                tmux("send-keys", "-t", pane.name, "q")
-                deadline = time.perf_counter() + 30
-                while _alive(pane.name) and time.perf_counter() < deadline:
-                    time.sleep(0.05)
-            finally:
-                pane.close()
+                # The next launch finds this run's snapshot.
+                _quit(pane, timeout=30)
         figures[label] = (rows, full)
     return figures
