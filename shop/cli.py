@@ -224,10 +224,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  consumer key:    {key}")
     print(f"  consumer secret: {secret}")
     print("Press Ctrl-C to stop.", flush=True)
-    if args.watch_stdin:
-        _stop_when_stdin_closes()
-    # uvicorn re-raises Ctrl-C once it has shut down cleanly.
+    # uvicorn re-raises Ctrl-C once it has shut down cleanly. The stdin watcher starts
+    # inside this block: a parent that closes our stdin at once sends its SIGINT before
+    # `Thread.start()` returns, and that interrupt must end here too, not kill us (exit -2).
     with contextlib.suppress(KeyboardInterrupt):
+        if args.watch_stdin:
+            _stop_when_stdin_closes()
         serve_forever(db, sock)
     print("Shop stopped.")
     return 0

@@ -133,3 +133,21 @@ def test_serve_in_the_foreground(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=15)
     assert process.returncode == 0
+
+
+def test_serve_watching_a_stdin_closed_at_once_stops_cleanly(tmp_path: Path) -> None:
+    """The console closes the demo shop's stdin to stop it, possibly the moment the shop
+    says it is ready; stdin at EOF from the start is that race made certain."""
+    process = subprocess.run(
+        [sys.executable, "-m", "shop", "serve", "--db", str(tmp_path / "w.db"), "--port", "0",
+         "--watch-stdin"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        timeout=60,
+    )  # fmt: skip
+    assert process.returncode == 0, process.stderr
+    assert "Shop stopped." in process.stdout
+    assert "Traceback" not in process.stderr
