@@ -160,6 +160,8 @@ class OrderDeskApp(App[None]):
         self.status_styles = StatusStyles.from_config(self.config.status_style_entries())
         #: The shop's own statuses (names, colours), once `list_statuses` answered.
         self.shop_statuses: dict[str, ShopStatus] = {}
+        #: Several shops open: the status slugs each shop has (see `statuses`).
+        self.status_slugs_by_shop: dict[str, frozenset[str]] = {}
         self.orders_changed: Signal[set[int]] = Signal(self, "orders-changed")
         self.connection_changed: Signal[ConnectionState] = Signal(self, "connection-changed")
         self.connection: ConnectionState = "connecting"
@@ -453,10 +455,24 @@ class OrderDeskApp(App[None]):
         """Ask the shop for its statuses once (a PrestaShop's order states, with names and
         colours); the console keeps its own until they arrive, or if they cannot be had."""
         try:
-            statuses = await self.shop.list_statuses()
+            if self.session is not None:
+                statuses = await self._load_statuses_of_each_shop(self.session)
+            else:
+                statuses = await self.shop.list_statuses()
         except (ShopError, AttributeError):
             return
         self.apply_shop_statuses(statuses)
+
+    async def _load_statuses_of_each_shop(self, session: ShopSession) -> list[ShopStatus]:
+        """Several shops: every shop's statuses for badges and filters, and which shop has
+        which, so the picker offers an order only its own shop's statuses."""
+        from tui.status_sets import merge_statuses
+
+        per_shop = await session.router.statuses_by_shop()
+        self.status_slugs_by_shop = {
+            name: frozenset(s.slug for s in found) for name, found in per_shop.items()
+        }
+        return merge_statuses(per_shop)
 
     def apply_shop_statuses(self, statuses: Iterable[ShopStatus]) -> None:
         """The shop's statuses become the console's: its names and badge colours, under
@@ -475,11 +491,17 @@ class OrderDeskApp(App[None]):
         if screen is not None and screen.is_attached:
             screen.table.status_styles = self.status_styles
 
-    def statuses(self) -> list[tuple[str, str]]:
+    def statuses(self, for_orders: Iterable[Order] = ()) -> list[tuple[str, str]]:
         """The shop's statuses (else the core ones) and the custom ones from config, as
-        (slug, label)."""
+        (slug, label). With `for_orders` (several shops open), only the statuses every
+        shop of those orders has."""
         if self.shop_statuses:
-            pairs = [(slug, self.status_label(slug)) for slug in self.shop_statuses]
+            allowed = self._statuses_for(for_orders)
+            pairs = [
+                (slug, self.status_label(slug))
+                for slug in self.shop_statuses
+                if allowed is None or slug in allowed
+            ]
         else:
             pairs = [
                 (slug, _(label))
@@ -490,6 +512,18 @@ class OrderDeskApp(App[None]):
             label = style.label or self.status_label(slug)
             pairs = [(s, lbl) for s, lbl in pairs if s != slug] + [(slug, label)]
         return pairs
+
+    def _statuses_for(self, orders: Iterable[Order]) -> frozenset[str] | None:
+        """The slugs the shops of `orders` all have; None when there is nothing to narrow
+        (one shop open, or no shop of theirs said which it has)."""
+        from tui.status_sets import common_slugs
+
+        if self.session is None or not self.status_slugs_by_shop:
+            return None
+        shops = {self.session.shop_of(o.id) for o in orders}
+        return common_slugs(
+            self.status_slugs_by_shop[name] for name in shops if name in self.status_slugs_by_shop
+        )
 
     def status_label(self, status: str) -> str:
         custom = {slug: s.label for slug, s in self.shop_statuses.items() if s.label}
@@ -523,7 +557,7 @@ class OrderDeskApp(App[None]):
         )
         choice = await self.push_screen_wait(
             StatusPicker(
-                self.statuses(),
+                self.statuses(orders),
                 title=title,
                 current=None if bulk else orders[0].status,
                 notify=self.config.notify_customer_default,

@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Any
 from client.errors import Invalid, ShopError
 from client.feed import FeedState, LiveFeed
 from client.model import Customer, LineItem, Order, Product
-from client.protocol import BatchResult, FeedEvent, OrderPage, OrderQuery, ShopClient
+from client.protocol import (
+    BatchResult,
+    FeedEvent,
+    OrderPage,
+    OrderQuery,
+    ShopClient,
+    ShopStatus,
+)
 from tui.config import Config, ConfigError, ShopProfile, resolve_secret
 
 if TYPE_CHECKING:
@@ -418,6 +425,34 @@ class RoutingClient:
         if query.orderby != "include":
             orders = list(found.values())
         return OrderPage(orders=orders, page=page, total=len(orders), total_pages=1)
+
+    async def statuses_by_shop(self) -> dict[str, list[ShopStatus]]:
+        """Each shop's own statuses, asked of all at once; a shop that cannot answer is
+        left out (the console keeps its own names for it) unless none can."""
+        names = self.shops.names
+        answers = await asyncio.gather(
+            *(self.shops.client(name).list_statuses() for name in names),
+            return_exceptions=True,
+        )
+        found: dict[str, list[ShopStatus]] = {}
+        failures: list[BaseException] = []
+        for name, answer in zip(names, answers, strict=True):
+            if isinstance(answer, ShopError):
+                log.info("statuses of shop %s: %s", name, answer)
+                failures.append(answer)
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                found[name] = list(answer)
+        if not found and failures:
+            raise failures[0]
+        return found
+
+    async def list_statuses(self) -> list[ShopStatus]:
+        """The statuses of every open shop as one list (`tui.status_sets.merge_statuses`)."""
+        from tui.status_sets import merge_statuses
+
+        return merge_statuses(await self.statuses_by_shop())
 
     async def list_products(self, *, include: Sequence[int] = (), **kwargs: Any) -> list[Product]:
         """Products of the current shop, or (`include`) the named products of any shops."""
