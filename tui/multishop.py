@@ -435,17 +435,17 @@ class RoutingClient:
             return_exceptions=True,
         )
         found: dict[str, list[ShopStatus]] = {}
-        failures: list[BaseException] = []
+        refused: ShopError | None = None
         for name, answer in zip(names, answers, strict=True):
             if isinstance(answer, ShopError):
                 log.info("statuses of shop %s: %s", name, answer)
-                failures.append(answer)
+                refused = refused or answer
             elif isinstance(answer, BaseException):
                 raise answer
             else:
                 found[name] = list(answer)
-        if not found and failures:
-            raise failures[0]
+        if not found and refused is not None:
+            raise refused
         return found
 
     async def list_statuses(self) -> list[ShopStatus]:

@@ -34,8 +34,7 @@ def merge_statuses(per_shop: Mapping[str, Sequence[ShopStatus]]) -> list[ShopSta
 
 
 def _one(slug: str, versions: list[ShopStatus]) -> ShopStatus:
-    if len(versions) == 1:
-        return versions[0]
+    """One slug's status from every shop's version of it (one version: that one)."""
     labels = {v.label for v in versions}
     colours = {v.colour for v in versions}
     core = slug in CORE_STATUSES
